@@ -1,0 +1,77 @@
+package io.kvpipe.schemas;
+
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The names of the topics that make up one pipeline. Every name is {@code <prefix><role>}, so
+ * several pipelines can share a cluster; the default prefix is {@code kv-}.
+ *
+ * <p>Keys on every topic are plain UTF-8 strings (the data key, routing key or instance id), so the
+ * partitioner hashes the same bytes whatever language produced them; values are Avro in the
+ * Confluent wire format, registered under {@code <topic>-value}.
+ */
+public final class Topics {
+
+    /** The prefix used when none is configured. */
+    public static final String DEFAULT_PREFIX = "kv-";
+
+    /** Where the embedded schema registry keeps its schemas (Confluent's default name). */
+    public static final String SCHEMAS = "_schemas";
+
+    private final String prefix;
+
+    private Topics(String prefix) {
+        this.prefix = Objects.requireNonNull(prefix, "prefix");
+    }
+
+    /** The topics with the default prefix. */
+    public static Topics defaults() {
+        return new Topics(DEFAULT_PREFIX);
+    }
+
+    /** The topics with {@code prefix} in front of every role name. */
+    public static Topics withPrefix(String prefix) {
+        return new Topics(prefix);
+    }
+
+    /** Client requests ({@code Request}), keyed by routing key. */
+    public String requests() {
+        return prefix + "requests";
+    }
+
+    /** Request outcomes ({@code Outcome}), each client reading its own reply partition. */
+    public String results() {
+        return prefix + "results";
+    }
+
+    /** Committed changes ({@code ChangeEvent}), keyed by data key. */
+    public String changes() {
+        return prefix + "changes";
+    }
+
+    /** Two-phase-commit messages ({@code ProtocolMessage}), co-partitioned with {@link #requests()}. */
+    public String txnProtocol() {
+        return prefix + "txn-protocol";
+    }
+
+    /** Instance heartbeats ({@code Heartbeat}), keyed by instance id. */
+    public String heartbeats() {
+        return prefix + "heartbeats";
+    }
+
+    /** Input that could not be processed ({@code DeadLetter}). */
+    public String deadLetters() {
+        return prefix + "dead-letters";
+    }
+
+    /** Every topic of the pipeline (not the registry's). */
+    public List<String> all() {
+        return List.of(requests(), results(), changes(), txnProtocol(), heartbeats(), deadLetters());
+    }
+
+    @Override
+    public String toString() {
+        return "Topics(" + prefix + "*)";
+    }
+}

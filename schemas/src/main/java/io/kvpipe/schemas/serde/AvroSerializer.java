@@ -1,0 +1,113 @@
+package io.kvpipe.schemas.serde;
+
+import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
+import io.kvpipe.schemas.registry.SchemaRegistryClient;
+import io.kvpipe.schemas.registry.SchemaRegistryException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.DatumWriter;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Serializer;
+
+/**
+ * Writes Avro data in the Confluent wire format, registering (or looking up) its schema under the
+ * topic's subject ({@code <topic>-key} or {@code <topic>-value}), as Confluent's
+ * {@code KafkaAvroSerializer} does. Takes generated records, {@code GenericRecord}s and primitives.
+ *
+ * <p>Configured by Kafka from {@code schema.registry.url} (and {@code auto.register.schemas},
+ * default true), or built around a given {@link SchemaRegistryClient}. A {@code null} datum is
+ * written as {@code null} (a tombstone).
+ */
+public class AvroSerializer<T> implements Serializer<T> {
+
+    static {
+        TrustedAvroClasses.ensure();
+    }
+
+    /** Register unseen schemas (true, the default) or only look up ones registered already. */
+    public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
+
+    private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    private SchemaRegistryClient registry;
+    private boolean ownsRegistry;
+    private boolean autoRegister = true;
+    private boolean isKey;
+
+    /** For Kafka's reflective construction; {@link #configure} then builds the registry client. */
+    public AvroSerializer() {}
+
+    /** Around a registry client the caller owns (and closes). */
+    public AvroSerializer(SchemaRegistryClient registry, boolean isKey) {
+        this.registry = registry;
+        this.isKey = isKey;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.isKey = isKey;
+        Object auto = configs.get(AUTO_REGISTER_SCHEMAS);
+        if (auto != null) {
+            autoRegister = Boolean.parseBoolean(auto.toString());
+        }
+        if (registry == null) {
+            registry = RestSchemaRegistryClient.fromConfig(configs);
+            ownsRegistry = true;
+        }
+    }
+
+    @Override
+    public byte[] serialize(String topic, T data) {
+        if (data == null) {
+            return null;
+        }
+        if (registry == null) {
+            throw new IllegalStateException("AvroSerializer used before configure() and without a registry client");
+        }
+        Schema schema = AvroSchemas.of(data);
+        int id = schemaId(SubjectNames.of(topic, isKey), schema);
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream(64);
+            ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER_SIZE);
+            WireFormat.writeHeader(header, id);
+            out.write(header.array());
+            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
+            writerFor(schema, data).write(data, encoder);
+            encoder.flush();
+            return out.toByteArray();
+        } catch (IOException | RuntimeException e) {
+            throw new SerializationException("Could not encode " + schema.getFullName() + " for topic " + topic
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
+    private int schemaId(String subject, Schema schema) {
+        try {
+            return autoRegister ? registry.register(subject, schema) : registry.idOf(subject, schema);
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException((autoRegister ? "Could not register" : "Could not look up")
+                    + " the schema of subject " + subject + ": " + e.getMessage(), e);
+        }
+    }
+
+    private DatumWriter<Object> writerFor(Schema schema, Object datum) {
+        return writers.computeIfAbsent(schema, s -> datum instanceof SpecificRecord
+                ? new SpecificDatumWriter<>(s)
+                : new GenericDatumWriter<>(s));
+    }
+
+    @Override
+    public void close() {
+        if (ownsRegistry) {
+            registry.close();
+        }
+    }
+}

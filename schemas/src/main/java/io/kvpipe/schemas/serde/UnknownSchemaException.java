@@ -1,0 +1,24 @@
+package io.kvpipe.schemas.serde;
+
+import org.apache.kafka.common.errors.SerializationException;
+
+/**
+ * A framed record names a schema id the registry does not know. Kept apart from other
+ * deserialization failures so that a processor can dead-letter it with its own reason.
+ */
+public class UnknownSchemaException extends SerializationException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final int schemaId;
+
+    public UnknownSchemaException(int schemaId, Throwable cause) {
+        super("Unknown schema id " + schemaId + ": " + cause.getMessage(), cause);
+        this.schemaId = schemaId;
+    }
+
+    /** The id the record carried. */
+    public int schemaId() {
+        return schemaId;
+    }
+}
