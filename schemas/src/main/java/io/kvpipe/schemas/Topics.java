@@ -1,7 +1,16 @@
 package io.kvpipe.schemas;
 
+import io.kvpipe.avro.ChangeEvent;
+import io.kvpipe.avro.DeadLetter;
+import io.kvpipe.avro.Heartbeat;
+import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.ProtocolMessage;
+import io.kvpipe.avro.Request;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import org.apache.avro.Schema;
 
 /**
  * The names of the topics that make up one pipeline. Every name is {@code <prefix><role>}, so
@@ -68,6 +77,18 @@ public final class Topics {
     /** Every topic of the pipeline (not the registry's). */
     public List<String> all() {
         return List.of(requests(), results(), changes(), txnProtocol(), heartbeats(), deadLetters());
+    }
+
+    /** Each topic's value schema: the wire contract that is registered under {@code <topic>-value}. */
+    public Map<String, Schema> valueSchemas() {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
+        schemas.put(requests(), Request.getClassSchema());
+        schemas.put(results(), Outcome.getClassSchema());
+        schemas.put(changes(), ChangeEvent.getClassSchema());
+        schemas.put(txnProtocol(), ProtocolMessage.getClassSchema());
+        schemas.put(heartbeats(), Heartbeat.getClassSchema());
+        schemas.put(deadLetters(), DeadLetter.getClassSchema());
+        return schemas;
     }
 
     @Override

@@ -1,0 +1,128 @@
+package io.kvpipe.app;
+
+import io.kvpipe.app.config.ClientProperties;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The main job. With no Kafka address it starts the embedded default (a real KRaft broker and a
+ * schema registry in this process); given addresses, it uses those. Then it provisions the
+ * pipeline's topics and schemas, says where everything listens, and serves until stopped.
+ */
+@Command(name = "kvpipe", mixinStandardHelpOptions = true, version = "kvpipe 0.1.0",
+        description = "A Kafka-native, replicated, transactional key-value pipeline.",
+        sortOptions = false)
+public final class Launcher implements Callable<Integer> {
+
+    @Option(names = "--bootstrap-servers", defaultValue = "${env:KVPIPE_BOOTSTRAP_SERVERS}",
+            description = "Kafka to use (env KVPIPE_BOOTSTRAP_SERVERS). Without it, an embedded broker starts.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", defaultValue = "${env:KVPIPE_SCHEMA_REGISTRY_URL}",
+            description = "Schema registry to use (env KVPIPE_SCHEMA_REGISTRY_URL). Without it, an embedded one starts.")
+    String schemaRegistryUrl;
+
+    @Option(names = "--config", defaultValue = "${env:KVPIPE_CONFIG}", paramLabel = "FILE",
+            description = "Kafka client properties (security, timeouts...) for every client (env KVPIPE_CONFIG).")
+    Path configFile;
+
+    @Option(names = {"-X", "--client-property"}, paramLabel = "KEY=VALUE",
+            description = "A Kafka client property, overriding the --config file; repeatable.")
+    List<String> clientProperties = new ArrayList<>();
+
+    @Option(names = "--host", defaultValue = "localhost", description = "Host the embedded services bind and advertise (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--kafka-port", defaultValue = "9092", description = "Embedded broker port (default: ${DEFAULT-VALUE}).")
+    int kafkaPort;
+
+    @Option(names = "--controller-port", defaultValue = "9093", description = "Embedded KRaft controller port (default: ${DEFAULT-VALUE}).")
+    int controllerPort;
+
+    @Option(names = "--registry-port", defaultValue = "8081", description = "Embedded schema registry port (default: ${DEFAULT-VALUE}).")
+    int registryPort;
+
+    @Option(names = "--data-dir", defaultValue = "${env:KVPIPE_DATA_DIR:-./data}",
+            description = "Where embedded services keep their data across restarts (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--wipe", description = "Delete the embedded data directory before starting.")
+    boolean wipe;
+
+    @Option(names = "--topic-prefix", defaultValue = "kv-", description = "Prefix of every pipeline topic (default: ${DEFAULT-VALUE}).")
+    String topicPrefix;
+
+    @Option(names = "--partitions", defaultValue = "8", description = "Partitions of the requests and protocol topics (default: ${DEFAULT-VALUE}).")
+    int partitions;
+
+    @Option(names = "--replication-factor", description = "Replication factor of new topics (default: 1 embedded, the broker's default otherwise).")
+    Short replicationFactor;
+
+    @Option(names = "--exit-when-ready", description = "Stop right after start-up instead of serving (for scripts and checks).")
+    boolean exitWhenReady;
+
+    private final PrintStream out;
+
+    Launcher(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String[] args) {
+        System.exit(run(System.out, System.err, args));
+    }
+
+    /** Runs the command line and returns the exit code; errors are one line on {@code err}. */
+    static int run(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = new CommandLine(new Launcher(out));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof StartupException) {
+                err.println("kvpipe: " + e.getMessage());
+            } else {
+                err.println("kvpipe: unexpected failure: " + e);
+            }
+            return 1;
+        });
+        return cli.execute(args);
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Environment.Settings settings = new Environment.Settings(host, kafkaPort, controllerPort, registryPort, dataDir,
+                wipe, blankToNull(bootstrapServers), blankToNull(schemaRegistryUrl),
+                ClientProperties.load(configFile, clientProperties));
+        Environment environment = Environment.start(settings);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            environment.close();
+            stopped.countDown();
+        }, "kvpipe-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Pipeline pipeline = Pipeline.provision(environment, topicPrefix, partitions, replicationFactor);
+            new StartupReport(out).print(environment, pipeline);
+        } catch (RuntimeException e) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            environment.close();
+            throw e;
+        }
+        if (exitWhenReady) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+            environment.close();
+            return 0;
+        }
+        out.println("Serving; press Ctrl-C to stop.");
+        stopped.await();
+        return 0;
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
