@@ -23,8 +23,8 @@ public final class KeyHash {
      * @return the first 64-bit word of the 128-bit hash
      */
     public static long of(byte[] bytes) {
-        // hash128x64, not the deprecated hash128: the latter sign-extends tail bytes >= 0x80 and so
-        // disagrees with the reference implementation for many non-ASCII keys.
+        // hash128x64, not the deprecated hash128 (sign-extends negative seeds, CODEC-264; same result
+        // for seed 0) nor hash64 (not half of the 128-bit hash, CODEC-268).
         return MurmurHash3.hash128x64(bytes, 0, bytes.length, SEED)[0];
     }
 }

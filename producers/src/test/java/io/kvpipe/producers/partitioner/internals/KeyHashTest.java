@@ -45,8 +45,9 @@ class KeyHashTest {
     }
 
     /**
-     * Tail bytes >= 0x80 are where commons-codec's deprecated hash128 sign-extends; these values
-     * come from an independent implementation of smhasher's MurmurHash3_x64_128.
+     * Bytes >= 0x80 in the tail are where ports that sign-extend bytes go wrong (as commons-codec's
+     * deprecated hash32 did, CODEC-267); these values agree with Python's mmh3 5.3.0 and with a
+     * Python port of smhasher's MurmurHash3_x64_128.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource({
