@@ -21,6 +21,9 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * topic from {@code n} to {@code n + 1} partitions moves about {@code 1/(n + 1)} of the keys, all to
  * the new partition {@code n}; Kafka's default {@code murmur2 % n} moves almost all of them.
  *
+ * <p>{@code Repartitioned.streamPartitioner} wants exactly {@code StreamPartitioner<K, V>}; pass
+ * {@code partitioner::partitions} there.
+ *
  * <p>Key bytes: a {@link CharSequence} (String, Avro {@code Utf8}) is hashed over its UTF-8 bytes, a
  * {@code byte[]} or {@link org.apache.kafka.common.utils.Bytes} over its bytes as they are. The
  * class is stateless and thread-safe.

@@ -18,6 +18,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.kstream.Repartitioned;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -126,10 +127,13 @@ class ConsistentHashPartitionerTest {
 
     @Test
     void fitsTheKafkaStreamsSignatures() {
-        // Produced.streamPartitioner and KafkaStreams.queryMetadataForKey take StreamPartitioner<? super K, ...>.
+        // Produced and KafkaStreams.queryMetadataForKey take StreamPartitioner<? super K, ...>;
+        // Repartitioned wants exactly StreamPartitioner<K, V>, which a method reference adapts to.
         StreamPartitioner<? super String, ?> forQueries = partitioner;
         Produced<String, String> forSinks = Produced.with(Serdes.String(), Serdes.String()).withStreamPartitioner(partitioner);
+        Repartitioned<String, String> forRepartitioning = Repartitioned.streamPartitioner(partitioner::partitions);
         assertThat(forQueries).isNotNull();
         assertThat(forSinks).isNotNull();
+        assertThat(forRepartitioning).isNotNull();
     }
 }
