@@ -1,5 +1,7 @@
 package io.kvpipe.app.registry;
 
+import java.util.List;
+
 /**
  * A request the registry refuses, with the HTTP status and Confluent error code (and Confluent's
  * message wording) it answers with.
@@ -62,7 +64,7 @@ final class RegistryError extends RuntimeException {
      * HTTP 409 with error_code 409, as Confluent registries answered until 7.x; recent ones put
      * 40901 in the body (same status).
      */
-    static RegistryError incompatible(String subject, java.util.List<String> problems) {
+    static RegistryError incompatible(String subject, List<String> problems) {
         return new RegistryError(409, 409, "Schema being registered is incompatible with an earlier"
                 + " schema for subject \"" + subject + "\", details: " + problems);
     }

@@ -160,10 +160,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         List<String> problems = state.compatibilityProblems(subject(ctx), schema, against);
         ObjectNode result = JSON.createObjectNode().put("is_compatible", problems.isEmpty());
         if (flag(ctx, "verbose")) {
-            problems.forEach(result.putArray("messages")::add);
-            if (problems.isEmpty()) {
-                result.putArray("messages");
-            }
+            ArrayNode messages = result.putArray("messages");
+            problems.forEach(messages::add);
         }
         answer(ctx, result);
     }
