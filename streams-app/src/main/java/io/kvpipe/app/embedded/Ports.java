@@ -15,7 +15,9 @@ final class Ports {
      */
     static void requireFree(String host, int port, String what, String flag) {
         try (ServerSocket socket = new ServerSocket()) {
-            socket.setReuseAddress(false);
+            // As Kafka's and Jetty's acceptors do: a port in TIME_WAIT after a restart is free, a
+            // port with a live listener is not.
+            socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(host, port));
         } catch (IOException e) {
             throw new StartupException("port " + port + " on " + host + " (" + what + ") is already in use: "
