@@ -79,6 +79,10 @@ public final class Environment implements AutoCloseable {
             if (settings.wipe() && settings.bootstrapServers() == null) {
                 wipe(settings.dataDir());
             }
+            if (settings.schemaRegistryUrl() == null) {
+                // Before the broker starts: a taken port should not cost a broker start and stop.
+                EmbeddedSchemaRegistry.requirePortFree(settings.host(), settings.registryPort());
+            }
             Map<String, Object> clientConfig = new HashMap<>(settings.clientProperties());
             EmbeddedKafkaBroker broker = null;
             String bootstrap = settings.bootstrapServers();

@@ -49,6 +49,19 @@ class LauncherIT {
     }
 
     @Test
+    void aTakenRegistryPortIsFoundBeforeTheBrokerStarts() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0)) {
+            int exit = run("--data-dir", dataDir.toString(), "--kafka-port", freePort(),
+                    "--controller-port", freePort(), "--registry-port", taken.getLocalPort(), "--exit-when-ready");
+
+            assertThat(exit).isEqualTo(1);
+            assertThat(err().strip()).startsWith("kvpipe: port " + taken.getLocalPort() + " on localhost (schema registry)");
+            // Nothing was started: the broker never formatted its directory.
+            assertThat(dataDir.resolve("kafka")).doesNotExist();
+        }
+    }
+
+    @Test
     void anUnreachableExternalRegistryIsOneLineAndANonZeroExit() throws Exception {
         int deadPort = freePort();
 

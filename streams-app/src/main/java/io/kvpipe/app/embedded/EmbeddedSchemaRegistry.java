@@ -6,16 +6,12 @@ import io.kvpipe.app.registry.SchemaLog;
 import io.kvpipe.app.registry.SchemaRegistryServer;
 import io.kvpipe.schemas.Topics;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The schema registry of the embedded default: our Confluent-compatible server, keeping its
  * schemas in the compacted {@code _schemas} topic of the Kafka it is given, so ids survive restarts.
  */
 public final class EmbeddedSchemaRegistry implements AutoCloseable {
-
-    private static final Logger log = LoggerFactory.getLogger(EmbeddedSchemaRegistry.class);
 
     private final SchemaRegistryServer server;
 
@@ -43,11 +39,19 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         }
         try {
             SchemaRegistryServer server = SchemaRegistryServer.start(host, port, schemaLog);
-            log.info("Schema registry listening on {}", server.url());
             return new EmbeddedSchemaRegistry(server);
         } catch (IllegalStateException e) {
             throw new StartupException(e.getMessage(), e);
         }
+    }
+
+    /**
+     * Fails fast, before anything else starts, if the registry's port is taken.
+     *
+     * @throws StartupException naming the port
+     */
+    public static void requirePortFree(String host, int port) {
+        Ports.requireFree(host, port, "schema registry", "--registry-port");
     }
 
     /** The base URL, e.g. {@code http://localhost:8081}. */
