@@ -1,0 +1,141 @@
+package io.kvpipe.producers.bench;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The peer: a plain Kafka Streams app under {@code exactly_once_v2} (commit interval 100 ms) that
+ * materializes every input record into a RocksDB table and emits one output per input, on the same
+ * broker with the same record size and partition count. It returns nothing to any client, so it
+ * is the bar the pipeline's end-to-end throughput (outcomes returned) is measured against.
+ */
+final class PeerStreamsRun {
+
+    private static final String STORE = "peer-table";
+
+    private PeerStreamsRun() {}
+
+    /** @return records per second, from the app's start to the last output visible to a read_committed consumer */
+    static double run(Map<String, Object> clientConfig, String runId, int partitions, int records, int keys,
+            int recordBytes) throws Exception {
+        String input = "bench-peer-in-" + runId;
+        String output = "bench-peer-out-" + runId;
+        BenchTopics.create(clientConfig, partitions, input, output);
+        fill(clientConfig, input, records, keys, recordBytes);
+
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
+                Serdes.ByteArray(), Serdes.ByteArray()));
+        builder.<byte[], byte[]>stream(input)
+                .process(Materialize::new, STORE)
+                .to(output);
+        Path stateDir = Files.createTempDirectory("kvpipe-bench-peer");
+        Properties props = new Properties();
+        props.putAll(clientConfig);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-peer-" + runId);
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
+        props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            long start = System.nanoTime();
+            streams.start();
+            awaitOutputs(clientConfig, output, partitions, records);
+            return records / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            deleteQuietly(stateDir);
+        }
+    }
+
+    private static void fill(Map<String, Object> clientConfig, String topic, int records, int keys, int recordBytes)
+            throws InterruptedException {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
+        byte[] value = new byte[recordBytes];
+        CountDownLatch acked = new CountDownLatch(records);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < records; i++) {
+                producer.send(new ProducerRecord<>(topic, "key-" + (i % keys), value), (m, e) -> acked.countDown());
+            }
+            acked.await(10, TimeUnit.MINUTES);
+        }
+    }
+
+    private static void awaitOutputs(Map<String, Object> clientConfig, String topic, int partitions, int expected) {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> tps = java.util.stream.IntStream.range(0, partitions)
+                    .mapToObj(p -> new TopicPartition(topic, p)).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            long seen = 0;
+            long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+            while (seen < expected) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("peer: " + seen + " of " + expected + " outputs after 10 minutes");
+                }
+                seen += consumer.poll(Duration.ofMillis(100)).count();
+            }
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (Exception e) {
+            // A temp directory left behind is not worth failing a bench for.
+        }
+    }
+
+    /** Puts every input into the table and forwards it: one store write and one output per input. */
+    private static final class Materialize implements Processor<byte[], byte[], byte[], byte[]> {
+        private ProcessorContext<byte[], byte[]> context;
+        private KeyValueStore<byte[], byte[]> table;
+
+        @Override
+        public void init(ProcessorContext<byte[], byte[]> context) {
+            this.context = context;
+            this.table = context.getStateStore(STORE);
+        }
+
+        @Override
+        public void process(Record<byte[], byte[]> record) {
+            table.put(record.key(), record.value());
+            context.forward(record);
+        }
+    }
+}
