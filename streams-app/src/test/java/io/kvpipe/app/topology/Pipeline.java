@@ -16,7 +16,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
@@ -36,14 +38,16 @@ import org.apache.kafka.streams.test.TestRecord;
  * writes them, with its outputs read back through Avro deserializers on the same registry.
  *
  * <p>The driver gives every topic one partition, so every request arrives on partition 0 and every
- * sink partitioner is asked for a one-partition topic. To see where replies would go on a real
- * results topic, each results-sink decision is also asked of the same partitioner, with the same
- * key and value, for a topic of {@link #RESULTS_PARTITIONS} partitions ({@link #replyPartitions()}).
+ * sink partitioner is asked for a one-partition topic. To see where records would go on real
+ * topics, each sink's partitioner is also asked, with the same key and value, for a topic of
+ * {@link #PROBED_PARTITIONS} partitions ({@link #replies()}, {@link #decisions(String)}). That shows
+ * what the partitioner attached to each sink chooses for the exact records the processor forwards;
+ * that Kafka Streams then sends to the chosen partition is Kafka's part, not tested here.
  */
 final class Pipeline implements AutoCloseable {
 
     static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
-    static final int RESULTS_PARTITIONS = 16;
+    static final int PROBED_PARTITIONS = 16;
     static final String INSTANCE = "instance-7";
 
     final Topics topics = Topics.defaults();
@@ -57,6 +61,7 @@ final class Pipeline implements AutoCloseable {
     final TestOutputTopic<String, DeadLetter> deadLetters;
     private final AvroSerializer<Request> clientSerializer = new AvroSerializer<>(registry, false);
     private final List<Integer> replyDecisions = new ArrayList<>();
+    private final Map<String, List<Integer>> sinkDecisions = new HashMap<>();
     private long nextOffset;
 
     Pipeline(Path stateDir) {
@@ -77,7 +82,7 @@ final class Pipeline implements AutoCloseable {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        driver = new TopologyTestDriver(RequestTopology.build(settings, new ProbeReplies()), props, START);
+        driver = new TopologyTestDriver(RequestTopology.build(settings, new ProbePartitioners()), props, START);
         requests = driver.createInputTopic(topics.requests(), new ByteArraySerializer(), new ByteArraySerializer(),
                 START, Duration.ZERO);
         changes = driver.createOutputTopic(topics.changes(), new StringDeserializer(),
@@ -113,7 +118,7 @@ final class Pipeline implements AutoCloseable {
         return results.readValue();
     }
 
-    /** Reads every reply with the partition it would get on a results topic of {@link #RESULTS_PARTITIONS}. */
+    /** Reads every reply with the partition it would get on a results topic of {@link #PROBED_PARTITIONS}. */
     List<RoutedReply> replies() {
         List<TestRecord<String, Outcome>> records = results.readRecordsToList();
         assertThat(replyDecisions).hasSize(records.size());
@@ -155,18 +160,32 @@ final class Pipeline implements AutoCloseable {
 
     record RoutedReply(String key, Outcome outcome, int partition) {}
 
-    /** Records what the results-sink partitioner would choose for a real-sized results topic. */
-    private final class ProbeReplies implements SinkPartitioners {
+    /**
+     * What each sink's partitioner chose so far for a topic of {@link #PROBED_PARTITIONS}
+     * partitions, in output order (and forgets it).
+     */
+    List<Integer> decisions(String sinkName) {
+        List<Integer> decided = sinkDecisions.getOrDefault(sinkName, List.of());
+        sinkDecisions.remove(sinkName);
+        if (sinkName.equals(RequestTopology.RESULTS_SINK)) {
+            replyDecisions.clear();
+        }
+        return decided;
+    }
+
+    /** Records what each sink's partitioner would choose for a real-sized topic. */
+    private final class ProbePartitioners implements SinkPartitioners {
         @Override
         public <K, V> StreamPartitioner<K, V> wrap(String sinkName, StreamPartitioner<K, V> partitioner) {
-            if (!sinkName.equals(RequestTopology.RESULTS_SINK)) {
-                return partitioner;
-            }
             return (topic, key, value, numPartitions) -> {
-                Optional<Set<Integer>> realSized = partitioner.partitions(topic, key, value, RESULTS_PARTITIONS);
-                assertThat(realSized).as("a reply goes to exactly one partition").hasValueSatisfying(
+                Optional<Set<Integer>> realSized = partitioner.partitions(topic, key, value, PROBED_PARTITIONS);
+                assertThat(realSized).as("a record goes to exactly one partition").hasValueSatisfying(
                         partitions -> assertThat(partitions).hasSize(1));
-                replyDecisions.add(realSized.get().iterator().next());
+                int partition = realSized.get().iterator().next();
+                sinkDecisions.computeIfAbsent(sinkName, s -> new ArrayList<>()).add(partition);
+                if (sinkName.equals(RequestTopology.RESULTS_SINK)) {
+                    replyDecisions.add(partition);
+                }
                 return partitioner.partitions(topic, key, value, numPartitions);
             };
         }

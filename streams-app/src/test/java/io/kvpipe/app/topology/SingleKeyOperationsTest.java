@@ -279,6 +279,6 @@ class SingleKeyOperationsTest {
 
         List<Pipeline.RoutedReply> replies = pipeline.replies();
         assertThat(replies).singleElement().satisfies(reply -> assertThat(reply.partition()).isEqualTo(
-                io.kvpipe.producers.partitioner.ConsistentHashPartitioner.partitionFor("ff-1", Pipeline.RESULTS_PARTITIONS)));
+                io.kvpipe.producers.partitioner.ConsistentHashPartitioner.partitionFor("ff-1", Pipeline.PROBED_PARTITIONS)));
     }
 }
