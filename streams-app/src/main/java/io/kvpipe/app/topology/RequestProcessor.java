@@ -9,6 +9,7 @@ import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.VersionedValue;
+import io.kvpipe.schemas.Limits;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.time.Duration;
@@ -32,6 +33,14 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
     /** How often expired outcomes are forgotten, and at most how many per run. */
     static final Duration PURGE_INTERVAL = Duration.ofMillis(250);
     static final int PURGE_BATCH = 5_000;
+    /**
+     * A dead letter keeps at most this much of the original value and key, so that it always fits
+     * Kafka's default 1 MiB record limit even when the bad record itself nearly filled it (a dead
+     * letter that cannot be produced would fail the thread on every retry). Longer originals are
+     * cut, and the detail says so.
+     */
+    static final int MAX_ORIGINAL_VALUE_BYTES = 512 * 1024;
+    static final int MAX_ORIGINAL_KEY_BYTES = 16 * 1024;
 
     private final ProcessingLiveness liveness;
     private final String instanceId;
@@ -141,14 +150,17 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
 
     private void deadLetter(Record<byte[], byte[]> record, RecordMetadata source, DeadLetterReason reason,
                             String detail, long nowMs) {
+        StringBuilder fullDetail = new StringBuilder(detail);
+        ByteBuffer originalKey = kept(record.key(), MAX_ORIGINAL_KEY_BYTES, "key", fullDetail);
+        ByteBuffer originalValue = kept(record.value(), MAX_ORIGINAL_VALUE_BYTES, "value", fullDetail);
         DeadLetter letter = DeadLetter.newBuilder()
                 .setSourceTopic(source.topic())
                 .setSourcePartition(source.partition())
                 .setSourceOffset(source.offset())
                 .setReason(reason)
-                .setDetail(detail)
-                .setOriginalKey(record.key() == null ? null : ByteBuffer.wrap(record.key()))
-                .setOriginalValue(record.value() == null ? null : ByteBuffer.wrap(record.value()))
+                .setDetail(fullDetail.toString())
+                .setOriginalKey(originalKey)
+                .setOriginalValue(originalValue)
                 .setInstanceId(instanceId)
                 .setTimestampMs(nowMs)
                 .build();
@@ -156,9 +168,24 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
                 RequestTopology.DEAD_LETTERS_SINK);
     }
 
-    /** The original key where it is text; otherwise where the record came from. */
+    private static ByteBuffer kept(byte[] original, int limit, String what, StringBuilder detail) {
+        if (original == null) {
+            return null;
+        }
+        if (original.length <= limit) {
+            return ByteBuffer.wrap(original);
+        }
+        detail.append(" (original ").append(what).append(" cut to its first ").append(limit).append(" of ")
+                .append(original.length).append(" bytes)");
+        return ByteBuffer.wrap(original, 0, limit).slice();
+    }
+
+    /**
+     * The original key where it is UTF-8 text of at most {@code MAX_KEY_BYTES}; otherwise where the
+     * record came from, {@code <topic>-<partition>@<offset>}.
+     */
     static String deadLetterKey(byte[] originalKey, RecordMetadata source) {
-        if (originalKey != null) {
+        if (originalKey != null && originalKey.length <= Limits.MAX_KEY_BYTES) {
             try {
                 return Text.decodeUtf8Strictly(originalKey);
             } catch (CharacterCodingException notText) {

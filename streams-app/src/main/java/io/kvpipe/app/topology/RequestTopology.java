@@ -61,8 +61,11 @@ import org.apache.kafka.streams.state.Stores;
  *       for a bad reply partition). Rejections of invalid requests are sent the same way, so also
  *       where {@code replyTo} is null.</li>
  *   <li>dead letters: key = the original record key when it is UTF-8 text, otherwise
- *       {@code <topic>-<partition>@<offset>} of the source record; partitioned by
- *       {@link ConsistentHashPartitioner}. Undecodable input yields no outcome (no reply address).</li>
+ *       {@code <topic>-<partition>@<offset>} of the source record (also for a key over
+ *       {@code Limits.MAX_KEY_BYTES}); partitioned by {@link ConsistentHashPartitioner}. The original
+ *       bytes are kept whole up to 512 KiB of value and 16 KiB of key, and cut beyond (the detail
+ *       says so), so a dead letter always fits the default 1 MiB record limit. Undecodable input
+ *       yields no outcome (no reply address).</li>
  * </ul>
  * Output records carry the request record's timestamp and no headers.
  *

@@ -84,6 +84,10 @@ class BadInputTest {
                 }, "Could not decode"),
                 undecodable("another record type (a ChangeEvent)", p -> new AvroSerializer<ChangeEvent>(p.registry, false)
                         .serialize(p.topics.requests(), new ChangeEvent(key, "v", 1L, "r", null, 0L)), "ChangeEvent"),
+                undecodable("a string length far beyond the record", p -> framedRequestSchema(p,
+                        avroLong(1_500_000_000L)), "Could not decode"),
+                undecodable("an operation count far beyond the record", p -> framedRequestSchema(p,
+                        avroLong(1L), new byte[] {'r'}, avroLong(0L), avroLong(1_000_000_000L)), "Could not decode"),
                 new BadRecord("a tombstone", p -> keyed(key, null), DeadLetterReason.UNDECODABLE, false, "tombstone"),
                 new BadRecord("a key that is not UTF-8", p -> new byte[][] {{(byte) 0xC3, (byte) 0x28},
                         p.encode(request("r", put(key, "v")))}, DeadLetterReason.UNDECODABLE, false, "not valid UTF-8"),
@@ -167,6 +171,23 @@ class BadInputTest {
     }
 
     @Test
+    void aDeadLetterKeepsAtMost512KiBOfValueAnd16KiBOfKeySoItAlwaysFitsARecord() {
+        byte[] hugeKey = "k".repeat(20 * 1024).getBytes(StandardCharsets.UTF_8);
+        byte[] hugeValue = new byte[1000 * 1024];
+        Arrays.fill(hugeValue, (byte) 'x');
+        long offset = pipeline.sendRaw(hugeKey, hugeValue);
+
+        TestRecord<String, DeadLetter> record = pipeline.deadLetters.readRecord();
+        DeadLetter letter = record.value();
+        assertThat(record.key()).isEqualTo(pipeline.topics.requests() + "-0@" + offset);
+        assertThat(bytes(letter.getOriginalKey())).isEqualTo(Arrays.copyOf(hugeKey, 16 * 1024));
+        assertThat(bytes(letter.getOriginalValue())).isEqualTo(Arrays.copyOf(hugeValue, 512 * 1024));
+        assertThat(letter.getDetail())
+                .contains("original key cut to its first 16384 of 20480 bytes")
+                .contains("original value cut to its first 524288 of 1024000 bytes");
+    }
+
+    @Test
     void keysAndValuesAtTheLimitsAreAccepted() {
         String longKey = Keys.hereOfLength(Limits.MAX_KEY_BYTES);
         String largeValue = "é".repeat(Limits.MAX_VALUE_BYTES / 2);
@@ -215,6 +236,29 @@ class BadInputTest {
     private static BadRecord invalid(String name, Request request, DeadLetterReason reason, String detailSays) {
         String routingKey = request.getOps().isEmpty() ? "routing" : request.getOps().get(0).getKey();
         return new BadRecord(name, p -> keyed(routingKey, p.encode(request)), reason, true, detailSays);
+    }
+
+    /** The header of a registered Request schema, then {@code parts} as the Avro body. */
+    private static byte[] framedRequestSchema(Pipeline p, byte[]... parts) {
+        byte[] valid = p.encode(request("r", put(Keys.here("k:"), "v")));
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        out.write(valid, 0, 5);
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    /** Avro's zig-zag varint encoding of a long. */
+    private static byte[] avroLong(long n) {
+        long zigzag = (n << 1) ^ (n >> 63);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while ((zigzag & ~0x7FL) != 0) {
+            out.write((int) ((zigzag & 0x7F) | 0x80));
+            zigzag >>>= 7;
+        }
+        out.write((int) zigzag);
+        return out.toByteArray();
     }
 
     private static byte[][] keyed(String key, byte[] value) {
