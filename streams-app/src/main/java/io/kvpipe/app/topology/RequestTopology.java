@@ -1,0 +1,148 @@
+package io.kvpipe.app.topology;
+
+import io.kvpipe.avro.ChangeEvent;
+import io.kvpipe.avro.DeadLetter;
+import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.VersionedValue;
+import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import io.kvpipe.schemas.Topics;
+import io.kvpipe.schemas.registry.SchemaRegistryClient;
+import io.kvpipe.schemas.serde.AvroSerde;
+import io.kvpipe.schemas.serde.AvroSerializer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.AutoOffsetReset;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.TimestampExtractor;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The request-processing topology: each task owns one partition of the requests topic and the
+ * keys that hash to it, and applies that partition's requests one at a time, each atomically.
+ *
+ * <h2>Per request record</h2>
+ * <ol>
+ *   <li><b>Decode</b> the raw key (UTF-8 routing key) and value ({@code Request}, Confluent Avro).
+ *       Undecodable bytes are dead-lettered {@code UNDECODABLE}, an unknown schema id
+ *       {@code UNKNOWN_SCHEMA}. An unreachable schema registry is not bad input: it throws
+ *       {@link SchemaRegistryUnavailableException}, which ends the stream thread; the record is
+ *       processed again by the replacement thread (see "Wiring").</li>
+ *   <li><b>Validate</b> (sizes, keys, actions, routing; see {@code RequestValidator}). Bad input
+ *       becomes a {@code DeadLetter} (reason, detail, original bytes, source topic, partition and
+ *       offset, instance id, time) and a {@code REJECTED / INVALID_REQUEST} outcome with the same
+ *       detail. A multi-op request whose keys span partitions is only rejected ("cross-partition
+ *       transactions are not supported yet"), not dead-lettered.</li>
+ *   <li><b>Deduplicate</b>: a request id whose outcome is remembered gets that first outcome again,
+ *       sent to the reply partition of the retry, and nothing else happens.</li>
+ *   <li><b>Decide and apply</b> all operations at once (one-phase: all keys are this partition's):
+ *       semantics in {@code OnePhaseCommit}. A commit writes the {@link StoreNames#KV} store,
+ *       publishes one {@code ChangeEvent} per changed key and a {@code COMMITTED} outcome whose
+ *       versions carry the read-your-writes position (this partition, the request's offset). A
+ *       failed condition writes nothing and gives a {@code REJECTED} outcome with the reason and
+ *       the failing op's index.</li>
+ *   <li><b>Remember</b> the outcome (committed or rejected by a condition) in {@link StoreNames#DEDUP}
+ *       for the dedup retention. Outcomes of invalid requests are not remembered: a retry is judged
+ *       the same way again.</li>
+ * </ol>
+ * Every record, and a wall-clock punctuator every 100 ms, ticks the {@code ProcessingLiveness}.
+ * A second wall-clock punctuator forgets outcomes older than the retention, every 250 ms, at most
+ * 5,000 per run, through a time index (store {@code dedup-expiry}), so its cost is bounded and
+ * proportional to what it forgets.
+ *
+ * <h2>Outputs</h2>
+ * Keys are UTF-8 strings, values Avro in the Confluent wire format (subject {@code <topic>-value}).
+ * <ul>
+ *   <li>changes: key = data key, partitioned by {@link ConsistentHashPartitioner}.</li>
+ *   <li>results: key = request id, partition = the request's {@code replyTo.partition}; when the
+ *       request has no {@code replyTo}, or names a partition the results topic does not have, the
+ *       partition of the request id by {@link ConsistentHashPartitioner} (nothing is dead-lettered
+ *       for a bad reply partition). Rejections of invalid requests are sent the same way, so also
+ *       where {@code replyTo} is null.</li>
+ *   <li>dead letters: key = the original record key when it is UTF-8 text, otherwise
+ *       {@code <topic>-<partition>@<offset>} of the source record (also for a key over
+ *       {@code Limits.MAX_KEY_BYTES}); partitioned by {@link ConsistentHashPartitioner}. The original
+ *       bytes are kept whole up to 512 KiB of value and 16 KiB of key, and cut beyond (the detail
+ *       says so), so a dead letter always fits the default 1 MiB record limit. Undecodable input
+ *       yields no outcome (no reply address).</li>
+ * </ul>
+ * Output records carry the request record's timestamp and no headers.
+ *
+ * <h2>Wiring</h2>
+ * <ul>
+ *   <li>{@code processing.guarantee=exactly_once_v2} is required: the store writes, the outputs and
+ *       the input offset of one request commit together; at-least-once could apply a request and
+ *       lose its outcome, or remember an outcome that was never applied.</li>
+ *   <li>Keep Kafka Streams' default {@code processing.exception.handler} (log and fail) and
+ *       {@code production.exception.handler} (fail): a "continue" handler would drop a request or
+ *       one of its outputs half way, and the transaction would still commit. Bad input never reaches
+ *       them; only infrastructure failures (registry unreachable, stores, Kafka) do.</li>
+ *   <li>Set a {@code StreamsUncaughtExceptionHandler} that answers {@code REPLACE_THREAD}, so an
+ *       unreachable registry costs a thread restart and a retry, not the instance.</li>
+ *   <li>The source reads raw bytes with its own deserializers and timestamp extractor; default serdes
+ *       and the deserialization handler are not used. A new application starts at the earliest
+ *       offset.</li>
+ *   <li>Store values are Avro too; their schemas are registered under
+ *       {@code <application.id>-kv-changelog-value} and {@code <application.id>-dedup-changelog-value},
+ *       so the registry must accept registrations (the serializer's default).</li>
+ * </ul>
+ */
+public final class RequestTopology {
+
+    static final String SOURCE = "requests";
+    static final String PROCESSOR = "request-processor";
+    static final String CHANGES_SINK = "changes";
+    static final String RESULTS_SINK = "results";
+    static final String DEAD_LETTERS_SINK = "dead-letters";
+
+    private RequestTopology() {}
+
+    /** The topology for {@code settings}; see the class comment for what it promises and needs. */
+    public static Topology build(TopologySettings settings) {
+        return build(settings, SinkPartitioners.AS_IS);
+    }
+
+    static Topology build(TopologySettings settings, SinkPartitioners sinkPartitioners) {
+        Topics topics = settings.topics();
+        SchemaRegistryClient registry = settings.registry();
+        Topology topology = new Topology();
+
+        topology.addSource(AutoOffsetReset.earliest(), SOURCE, new RequestTimestamps(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.requests());
+        topology.addProcessor(PROCESSOR, () -> new RequestProcessor(settings), SOURCE);
+
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.KV),
+                Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEDUP),
+                Serdes.String(), AvroSerde.forValues(Outcome.class, registry)), PROCESSOR);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupLog.EXPIRY_STORE),
+                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+
+        ConsistentHashPartitioner byKey = new ConsistentHashPartitioner();
+        topology.addSink(CHANGES_SINK, topics.changes(), new StringSerializer(),
+                new AvroSerializer<ChangeEvent>(registry, false), sinkPartitioners.wrap(CHANGES_SINK, byKey), PROCESSOR);
+        topology.addSink(RESULTS_SINK, topics.results(), new StringSerializer(),
+                new Reply.Wire(registry), sinkPartitioners.wrap(RESULTS_SINK, new Reply.Router()), PROCESSOR);
+        topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
+                new AvroSerializer<DeadLetter>(registry, false), sinkPartitioners.wrap(DEAD_LETTERS_SINK, byKey),
+                PROCESSOR);
+        return topology;
+    }
+
+    /**
+     * The record's own timestamp; a record without a valid one (negative) takes the partition's
+     * stream time, or the wall clock before the first, instead of failing the thread as Kafka's
+     * default extractor would.
+     */
+    static final class RequestTimestamps implements TimestampExtractor {
+        @Override
+        public long extract(ConsumerRecord<Object, Object> record, long partitionTime) {
+            long timestamp = record.timestamp();
+            if (timestamp >= 0) {
+                return timestamp;
+            }
+            return partitionTime >= 0 ? partitionTime : System.currentTimeMillis();
+        }
+    }
+}

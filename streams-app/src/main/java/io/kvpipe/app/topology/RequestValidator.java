@@ -1,0 +1,146 @@
+package io.kvpipe.app.topology;
+
+import io.kvpipe.avro.Add;
+import io.kvpipe.avro.Check;
+import io.kvpipe.avro.CompareAndSet;
+import io.kvpipe.avro.DeadLetterReason;
+import io.kvpipe.avro.Delete;
+import io.kvpipe.avro.Operation;
+import io.kvpipe.avro.Put;
+import io.kvpipe.avro.Request;
+import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import io.kvpipe.schemas.Limits;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Checks a decoded request before anything reads or writes state.
+ *
+ * <p>In order: a non-empty request id; 1 to {@link Limits#MAX_OPS} operations; for each operation,
+ * a key of 1 to {@link Limits#MAX_KEY_BYTES} UTF-8 bytes ({@code INVALID_KEY}), a recognised action,
+ * a new value of at most {@link Limits#MAX_VALUE_BYTES} UTF-8 bytes ({@code OVERSIZED_VALUE}), and a
+ * key that no earlier operation named; then the routing: every key must belong to the partition
+ * the request arrived on. Everything else is {@code MALFORMED_REQUEST}.
+ *
+ * <p>A multi-op request whose keys span several partitions is well-formed but not supported yet
+ * (a later issue adds two-phase commit): it is rejected without a dead letter. A request whose keys
+ * all belong to one other partition was routed with the wrong partitioner: it is malformed, so that
+ * a misconfigured client can never make two tasks own one key.
+ */
+final class RequestValidator {
+
+    /** Why a request is refused before it is applied. */
+    record Invalid(DeadLetterReason deadLetterReason, String detail, Integer failedOp) {
+
+        /** Bad input: dead-lettered with {@code reason}, and rejected. */
+        static Invalid badInput(DeadLetterReason reason, String detail, Integer failedOp) {
+            return new Invalid(reason, detail, failedOp);
+        }
+
+        /** Well-formed but not supported: rejected only. */
+        static Invalid unsupported(String detail) {
+            return new Invalid(null, detail, null);
+        }
+
+        boolean deadLettered() {
+            return deadLetterReason != null;
+        }
+    }
+
+    static final String CROSS_PARTITION_DETAIL = "cross-partition transactions are not supported yet";
+
+    private final int partitionCount;
+
+    RequestValidator(int partitionCount) {
+        this.partitionCount = partitionCount;
+    }
+
+    /** Empty when {@code request}, arrived on {@code partition}, may be applied here. */
+    Optional<Invalid> validate(Request request, int partition) {
+        if (request.getRequestId() == null || request.getRequestId().isEmpty()) {
+            return malformed("the request id is empty", null);
+        }
+        List<Operation> ops = request.getOps();
+        if (ops == null || ops.isEmpty()) {
+            return malformed("the request has no operations", null);
+        }
+        if (ops.size() > Limits.MAX_OPS) {
+            return malformed("the request has " + ops.size() + " operations, more than the limit of "
+                    + Limits.MAX_OPS, null);
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        for (int i = 0; i < ops.size(); i++) {
+            Optional<Invalid> invalid = validateOp(i, ops.get(i), seen);
+            if (invalid.isPresent()) {
+                return invalid;
+            }
+        }
+        return validateRouting(ops, partition);
+    }
+
+    private Optional<Invalid> validateOp(int i, Operation op, Map<String, Integer> seen) {
+        if (op == null) {
+            return malformed("op " + i + " is null", i);
+        }
+        String key = op.getKey();
+        if (key == null || key.isEmpty()) {
+            return Optional.of(Invalid.badInput(DeadLetterReason.INVALID_KEY, "op " + i + ": the key is empty", i));
+        }
+        long keyBytes = Text.utf8Length(key);
+        if (keyBytes > Limits.MAX_KEY_BYTES) {
+            return Optional.of(Invalid.badInput(DeadLetterReason.INVALID_KEY, "op " + i + ": the key "
+                    + Text.quote(key) + " is " + keyBytes + " bytes of UTF-8, more than the limit of "
+                    + Limits.MAX_KEY_BYTES, i));
+        }
+        Object action = op.getAction();
+        String newValue;
+        if (action instanceof Put put) {
+            if (put.getValue() == null) {
+                return malformed("op " + i + ": a put without a value", i);
+            }
+            newValue = put.getValue();
+        } else if (action instanceof CompareAndSet cas) {
+            newValue = cas.getValue();
+        } else if (action instanceof Delete || action instanceof Add || action instanceof Check) {
+            newValue = null;
+        } else {
+            return malformed("op " + i + ": unrecognised action "
+                    + (action == null ? "null" : action.getClass().getName()), i);
+        }
+        if (newValue != null) {
+            long valueBytes = Text.utf8Length(newValue);
+            if (valueBytes > Limits.MAX_VALUE_BYTES) {
+                return Optional.of(Invalid.badInput(DeadLetterReason.OVERSIZED_VALUE, "op " + i + ": the value for "
+                        + Text.quote(key) + " is " + valueBytes + " bytes of UTF-8, more than the limit of "
+                        + Limits.MAX_VALUE_BYTES, i));
+            }
+        }
+        Integer earlier = seen.putIfAbsent(key, i);
+        if (earlier != null) {
+            return malformed("op " + i + ": the key " + Text.quote(key) + " is already named by op " + earlier
+                    + "; a request names each key once", i);
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Invalid> validateRouting(List<Operation> ops, int partition) {
+        int first = ConsistentHashPartitioner.partitionFor(ops.get(0).getKey(), partitionCount);
+        for (int i = 1; i < ops.size(); i++) {
+            if (ConsistentHashPartitioner.partitionFor(ops.get(i).getKey(), partitionCount) != first) {
+                return Optional.of(Invalid.unsupported(CROSS_PARTITION_DETAIL));
+            }
+        }
+        if (first != partition) {
+            return malformed("the key " + Text.quote(ops.get(0).getKey()) + " belongs to partition " + first + " of "
+                    + partitionCount + ", but the request arrived on partition " + partition
+                    + ": route requests with ConsistentHashPartitioner", null);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<Invalid> malformed(String detail, Integer failedOp) {
+        return Optional.of(Invalid.badInput(DeadLetterReason.MALFORMED_REQUEST, detail, failedOp));
+    }
+}

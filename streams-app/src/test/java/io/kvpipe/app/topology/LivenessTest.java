@@ -1,0 +1,58 @@
+package io.kvpipe.app.topology;
+
+import static io.kvpipe.app.topology.Requests.put;
+import static io.kvpipe.app.topology.Requests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The processing path proves it is alive: on every record, and every 100 ms of wall-clock time. */
+class LivenessTest {
+
+    @TempDir
+    Path stateDir;
+
+    private Pipeline pipeline;
+
+    @BeforeEach
+    void start() {
+        pipeline = new Pipeline(stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        pipeline.close();
+    }
+
+    @Test
+    void everyRecordTicksEvenBadOnes() {
+        pipeline.livenessClock.set(1_000L);
+        pipeline.send(request("r", put(Keys.here("k:"), "v")));
+        assertThat(lastTick()).isEqualTo(1_000L);
+
+        pipeline.livenessClock.set(2_000L);
+        pipeline.sendRaw(null, new byte[] {1, 2, 3});
+        assertThat(lastTick()).isEqualTo(2_000L);
+    }
+
+    @Test
+    void theWallClockPunctuatorTicksWithoutRecords() {
+        pipeline.livenessClock.set(5_000L);
+        pipeline.advance(Duration.ofMillis(100));
+        assertThat(lastTick()).isEqualTo(5_000L);
+
+        pipeline.livenessClock.set(6_000L);
+        pipeline.advance(Duration.ofMillis(100));
+        assertThat(lastTick()).isEqualTo(6_000L);
+    }
+
+    private long lastTick() {
+        // The test driver processes on the calling thread.
+        return pipeline.liveness.lastTicks().get(Thread.currentThread().getName());
+    }
+}

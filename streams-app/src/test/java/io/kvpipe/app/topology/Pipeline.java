@@ -1,0 +1,193 @@
+package io.kvpipe.app.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvpipe.app.heartbeat.ProcessingLiveness;
+import io.kvpipe.avro.ChangeEvent;
+import io.kvpipe.avro.DeadLetter;
+import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.Request;
+import io.kvpipe.avro.VersionedValue;
+import io.kvpipe.schemas.Topics;
+import io.kvpipe.schemas.serde.AvroDeserializer;
+import io.kvpipe.schemas.serde.AvroSerializer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.processor.StreamPartitioner;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+
+/**
+ * The topology in a {@link TopologyTestDriver}, fed raw bytes the way a client's Avro serializer
+ * writes them, with its outputs read back through Avro deserializers on the same registry.
+ *
+ * <p>The driver gives every topic one partition, so every request arrives on partition 0 and every
+ * sink partitioner is asked for a one-partition topic. To see where records would go on real
+ * topics, each sink's partitioner is also asked, with the same key and value, for a topic of
+ * {@link #PROBED_PARTITIONS} partitions ({@link #replies()}, {@link #decisions(String)}). That shows
+ * what the partitioner attached to each sink chooses for the exact records the processor forwards;
+ * that Kafka Streams then sends to the chosen partition is Kafka's part, not tested here.
+ */
+final class Pipeline implements AutoCloseable {
+
+    static final Instant START = Instant.parse("2026-01-01T00:00:00Z");
+    static final int PROBED_PARTITIONS = 16;
+    static final String INSTANCE = "instance-7";
+
+    final Topics topics = Topics.defaults();
+    final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
+    final AtomicLong livenessClock = new AtomicLong();
+    final ProcessingLiveness liveness = new ProcessingLiveness(livenessClock::get);
+    final TopologyTestDriver driver;
+    final TestInputTopic<byte[], byte[]> requests;
+    final TestOutputTopic<String, ChangeEvent> changes;
+    final TestOutputTopic<String, Outcome> results;
+    final TestOutputTopic<String, DeadLetter> deadLetters;
+    private final AvroSerializer<Request> clientSerializer = new AvroSerializer<>(registry, false);
+    private final List<Integer> replyDecisions = new ArrayList<>();
+    private final Map<String, List<Integer>> sinkDecisions = new HashMap<>();
+    private long nextOffset;
+
+    Pipeline(Path stateDir) {
+        this(stateDir, TopologySettings.DEFAULT_DEDUP_RETENTION);
+    }
+
+    Pipeline(Path stateDir, Duration dedupRetention) {
+        TopologySettings settings = TopologySettings.builder()
+                .topics(topics)
+                .requestPartitions(Keys.PARTITIONS)
+                .registry(registry)
+                .liveness(liveness)
+                .instanceId(INSTANCE)
+                .dedupRetention(dedupRetention)
+                .build();
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kvpipe-topology-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        driver = new TopologyTestDriver(RequestTopology.build(settings, new ProbePartitioners()), props, START);
+        requests = driver.createInputTopic(topics.requests(), new ByteArraySerializer(), new ByteArraySerializer(),
+                START, Duration.ZERO);
+        changes = driver.createOutputTopic(topics.changes(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, ChangeEvent.class));
+        results = driver.createOutputTopic(topics.results(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, Outcome.class));
+        deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, DeadLetter.class));
+    }
+
+    /** Sends {@code request} keyed by its first op's key, as the client API does; returns its offset. */
+    long send(Request request) {
+        return send(request.getOps().isEmpty() ? "routing" : request.getOps().get(0).getKey(), request);
+    }
+
+    long send(String routingKey, Request request) {
+        return sendRaw(routingKey == null ? null : routingKey.getBytes(StandardCharsets.UTF_8), encode(request));
+    }
+
+    /** Sends raw bytes; returns the offset the record gets. */
+    long sendRaw(byte[] key, byte[] value) {
+        requests.pipeInput(key, value);
+        return nextOffset++;
+    }
+
+    byte[] encode(Request request) {
+        return clientSerializer.serialize(topics.requests(), request);
+    }
+
+    /** The one outcome the last request produced. */
+    Outcome outcome() {
+        assertThat(results.getQueueSize()).as("outcomes on the results topic").isEqualTo(1);
+        return results.readValue();
+    }
+
+    /** Reads every reply with the partition it would get on a results topic of {@link #PROBED_PARTITIONS}. */
+    List<RoutedReply> replies() {
+        List<TestRecord<String, Outcome>> records = results.readRecordsToList();
+        assertThat(replyDecisions).hasSize(records.size());
+        List<RoutedReply> routed = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            routed.add(new RoutedReply(records.get(i).key(), records.get(i).value(), replyDecisions.get(i)));
+        }
+        replyDecisions.clear();
+        return routed;
+    }
+
+    /** The partitions replies would have gone to so far (and forgets them). */
+    List<Integer> replyPartitions() {
+        List<Integer> decided = List.copyOf(replyDecisions);
+        replyDecisions.clear();
+        return decided;
+    }
+
+    List<ChangeEvent> changeEvents() {
+        return changes.readValuesToList();
+    }
+
+    KeyValueStore<String, VersionedValue> kv() {
+        return driver.getKeyValueStore(StoreNames.KV);
+    }
+
+    KeyValueStore<String, Outcome> dedup() {
+        return driver.getKeyValueStore(StoreNames.DEDUP);
+    }
+
+    void advance(Duration wallClock) {
+        driver.advanceWallClockTime(wallClock);
+    }
+
+    @Override
+    public void close() {
+        driver.close();
+    }
+
+    record RoutedReply(String key, Outcome outcome, int partition) {}
+
+    /**
+     * What each sink's partitioner chose so far for a topic of {@link #PROBED_PARTITIONS}
+     * partitions, in output order (and forgets it).
+     */
+    List<Integer> decisions(String sinkName) {
+        List<Integer> decided = sinkDecisions.getOrDefault(sinkName, List.of());
+        sinkDecisions.remove(sinkName);
+        if (sinkName.equals(RequestTopology.RESULTS_SINK)) {
+            replyDecisions.clear();
+        }
+        return decided;
+    }
+
+    /** Records what each sink's partitioner would choose for a real-sized topic. */
+    private final class ProbePartitioners implements SinkPartitioners {
+        @Override
+        public <K, V> StreamPartitioner<K, V> wrap(String sinkName, StreamPartitioner<K, V> partitioner) {
+            return (topic, key, value, numPartitions) -> {
+                Optional<Set<Integer>> realSized = partitioner.partitions(topic, key, value, PROBED_PARTITIONS);
+                assertThat(realSized).as("a record goes to exactly one partition").hasValueSatisfying(
+                        partitions -> assertThat(partitions).hasSize(1));
+                int partition = realSized.get().iterator().next();
+                sinkDecisions.computeIfAbsent(sinkName, s -> new ArrayList<>()).add(partition);
+                if (sinkName.equals(RequestTopology.RESULTS_SINK)) {
+                    replyDecisions.add(partition);
+                }
+                return partitioner.partitions(topic, key, value, numPartitions);
+            };
+        }
+    }
+}

@@ -1,0 +1,69 @@
+package io.kvpipe.app.topology;
+
+import static io.kvpipe.app.topology.Requests.put;
+import static io.kvpipe.app.topology.Requests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kvpipe.app.heartbeat.ProcessingLiveness;
+import io.kvpipe.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.kafka.streams.TopologyDescription;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The topology's nodes, topics and stores, as the launcher and the query server rely on them. */
+class TopologyShapeTest {
+
+    @TempDir
+    Path stateDir;
+
+    @Test
+    void readsRequestsWritesThreeTopicsAndOwnsItsStores() {
+        Topics topics = Topics.withPrefix("p-");
+        TopologyDescription description = RequestTopology.build(TopologySettings.builder()
+                .topics(topics).requestPartitions(4).registry(new InMemorySchemaRegistry())
+                .liveness(new ProcessingLiveness()).instanceId("i").build()).describe();
+
+        assertThat(description.subtopologies()).singleElement().satisfies(subtopology -> {
+            assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Source.class::isInstance)
+                    .singleElement().satisfies(node ->
+                            assertThat(((TopologyDescription.Source) node).topicSet()).containsExactly("p-requests"));
+            assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Sink.class::isInstance)
+                    .extracting(node -> ((TopologyDescription.Sink) node).topic())
+                    .containsExactlyInAnyOrder("p-changes", "p-results", "p-dead-letters");
+            assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Processor.class::isInstance)
+                    .singleElement().satisfies(node -> assertThat(((TopologyDescription.Processor) node).stores())
+                            .containsExactlyInAnyOrder(StoreNames.KV, StoreNames.DEDUP, DedupLog.EXPIRY_STORE));
+        });
+        assertThat(description.globalStores()).isEmpty();
+    }
+
+    @Test
+    void theStoresArePersistentAndChangelogged() {
+        try (Pipeline pipeline = new Pipeline(stateDir)) {
+            pipeline.send(request("r", put(Keys.here("k:"), "v")));
+
+            assertThat(pipeline.driver.getKeyValueStore(StoreNames.KV).persistent()).isTrue();
+            assertThat(pipeline.driver.getKeyValueStore(StoreNames.DEDUP).persistent()).isTrue();
+            assertThat(pipeline.driver.getKeyValueStore(DedupLog.EXPIRY_STORE).persistent()).isTrue();
+            assertThat(pipeline.driver.producedTopicNames()).contains(
+                    "kvpipe-topology-test-kv-changelog",
+                    "kvpipe-topology-test-dedup-changelog",
+                    "kvpipe-topology-test-dedup-expiry-changelog");
+        }
+    }
+
+    @Test
+    void settingsRefuseWhatCannotWork() {
+        TopologySettings.Builder builder = TopologySettings.builder().topics(Topics.defaults())
+                .registry(new InMemorySchemaRegistry()).liveness(new ProcessingLiveness()).instanceId("i");
+
+        assertThatThrownBy(() -> builder.requestPartitions(0).build()).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> builder.requestPartitions(1).dedupRetention(Duration.ZERO).build())
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThat(builder.requestPartitions(1).dedupRetention(TopologySettings.DEFAULT_DEDUP_RETENTION).build()
+                .dedupRetention()).isEqualTo(Duration.ofHours(24));
+    }
+}
