@@ -10,6 +10,7 @@ package io.kvpipe.app.membership;
 final class PhiAccrual {
 
     private static final int WINDOW = 100;
+    static final double MAX_PHI = 300;
 
     private final long[] intervals = new long[WINDOW];
     private final double minStdDeviation;
@@ -51,6 +52,7 @@ final class PhiAccrual {
         double y = (sinceLastBeatMs - mean) / std;
         double e = Math.exp(-y * (1.5976 + 0.070566 * y * y));
         double phi = sinceLastBeatMs > mean ? -Math.log10(e / (1.0 + e)) : -Math.log10(1.0 - 1.0 / (1.0 + e));
-        return Math.max(0, phi);
+        // Capped: past ~300 the probability underflows a double, and JSON has no Infinity.
+        return Math.min(MAX_PHI, Math.max(0, phi));
     }
 }
