@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.LagInfo;
@@ -117,7 +118,7 @@ public final class StreamsLocalTasks implements LocalTasks {
             }
         }
         List<TaskProgress> replicas = new ArrayList<>();
-        for (int partition : new java.util.TreeSet<>(partitions)) {
+        for (int partition : new TreeSet<>(partitions)) {
             LagInfo lag = lags.get(partition);
             replicas.add(lag == null
                     ? new TaskProgress(partition, -1, null)

@@ -9,6 +9,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -95,7 +96,7 @@ final class ClusterView {
                 Long lag = member == null ? null : member.replicas().stream()
                         .filter(p -> p.partition() == partition)
                         .map(TaskProgress::lag)
-                        .filter(java.util.Objects::nonNull)
+                        .filter(Objects::nonNull)
                         .findFirst().orElse(null);
                 if (lag == null) {
                     replica.putNull("lag");

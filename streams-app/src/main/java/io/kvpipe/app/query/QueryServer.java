@@ -20,7 +20,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsMetadata;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -206,11 +209,11 @@ public final class QueryServer implements AutoCloseable {
 
     private void cluster(Context ctx) {
         KafkaStreams streams = settings.streams();
-        java.util.Collection<org.apache.kafka.streams.StreamsMetadata> clients;
+        Collection<StreamsMetadata> clients;
         try {
             clients = streams.metadataForAllStreamsClients();
         } catch (RuntimeException e) {
-            clients = java.util.List.of();
+            clients = List.of();
         }
         ObjectNode body = ClusterView.describe(settings.instanceId(), clients, settings.topics().requests(),
                 settings.membership().members());

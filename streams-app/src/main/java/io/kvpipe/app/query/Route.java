@@ -1,5 +1,6 @@
 package io.kvpipe.app.query;
 
+import java.util.Locale;
 import org.apache.kafka.streams.state.HostInfo;
 
 /** One way to serve a read, tried in order by {@link KvReader}. */
@@ -17,7 +18,7 @@ public record Route(Kind kind, HostInfo host) {
 
         /** Lower-case name for metrics and messages. */
         public String label() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 

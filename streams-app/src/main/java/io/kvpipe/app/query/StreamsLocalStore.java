@@ -49,6 +49,15 @@ public final class StreamsLocalStore implements LocalStore {
     @Override
     public LocalRead read(String key, int partition, boolean activeOnly, ReadPosition position, Duration wait) {
         try {
+            if (activeOnly && position != null) {
+                // Do not wait for a position on a store that could not answer anyway.
+                QueryResult<Object> probe = query(key, partition, true, PositionBound.unbounded());
+                if (probe.isFailure()) {
+                    return probe.getFailureReason() == FailureReason.NOT_ACTIVE
+                            ? LocalRead.notHere("partition " + partition + " is not active and running here")
+                            : notServed(probe);
+                }
+            }
             QueryResult<Object> bounded = null;
             if (position != null) {
                 bounded = awaitPosition(key, partition, position, wait);

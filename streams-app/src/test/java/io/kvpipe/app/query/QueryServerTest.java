@@ -55,9 +55,11 @@ class QueryServerTest {
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1");
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         streams = new KafkaStreams(builder.build(), props);
-        membership = MembershipView.detached(MembershipSettings.defaults("kv-heartbeats"), System::currentTimeMillis);
+        // A view whose clock stands still: the member stays ALIVE however slow the test runs.
+        long now = System.currentTimeMillis();
+        membership = MembershipView.detached(MembershipSettings.defaults("kv-heartbeats"), () -> now);
         membership.observe(Heartbeat.newBuilder().setInstanceId("me").setQueryEndpoint("localhost:1")
-                .setSequence(1).setTimestampMs(0).build(), System.currentTimeMillis());
+                .setSequence(1).setTimestampMs(0).build(), now);
         server = QueryServer.start(QueryServerSettings.builder("me", streams, membership)
                 .listen("localhost", freePort()).build());
     }
@@ -129,6 +131,7 @@ class QueryServerTest {
         assertError(get("/kv/a%20b"), 503, "'a b'");
         assertError(get("/kv/a/b"), 503, "'a/b'");
         assertError(get("/kv?key=a%2Fb%3Fc"), 503, "'a/b?c'");
+        assertError(get("/kv/a%2Fb"), 503, "'a/b'");
     }
 
     @Test
