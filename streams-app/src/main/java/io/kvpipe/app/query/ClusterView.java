@@ -25,7 +25,7 @@ import org.apache.kafka.streams.StreamsMetadata;
  *  "partitions": [{"partition", "primary": {"endpoint","instanceId","status"} | null,
  *                  "replicas": [{"endpoint","instanceId","status","lag"}]}]}
  * </pre>
- * Instances come from the membership view (heartbeats), plus any Kafka Streams client that never
+ * Instances come from the membership view (heartbeats), by id, then any Kafka Streams client that never
  * beat (status UNKNOWN, instanceId null). Partitions, their primary and replicas come from Kafka
  * Streams' metadata (the partitions of the source topic, normally the requests topic); status and
  * replica lag from the heartbeats of the instance at that endpoint.
@@ -44,7 +44,7 @@ final class ClusterView {
         }
         ObjectNode body = Reply.JSON.createObjectNode().put("servedBy", selfId);
         ArrayNode instances = body.putArray("instances");
-        for (Member member : members.values()) {
+        for (Member member : new TreeMap<>(members).values()) {
             ObjectNode node = instances.addObject()
                     .put("instanceId", member.instanceId())
                     .put("endpoint", member.endpoint())
