@@ -3,7 +3,10 @@ package io.kvpipe.app;
 import io.kvpipe.app.config.ClientProperties;
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -65,10 +68,32 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--replication-factor", description = "Replication factor of new topics (default: 1 embedded, the broker's default otherwise).")
     Short replicationFactor;
 
+    @Option(names = "--http-port", defaultValue = "7070", description = "This instance's query server port (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--advertised-host", description = "Host other instances reach this one's query server at (default: --host).")
+    String advertisedHost;
+
+    @Option(names = "--application-id", description = "Kafka Streams application id shared by all instances (default: <topic-prefix>app).")
+    String applicationId;
+
+    @Option(names = "--standby-replicas", defaultValue = "1", description = "Standby replicas per partition where more than one instance runs (default: ${DEFAULT-VALUE}).")
+    int standbyReplicas;
+
+    @Option(names = "--stream-threads", defaultValue = "1", description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
+    int streamThreads;
+
     @Option(names = "--exit-when-ready", description = "Stop right after start-up instead of serving (for scripts and checks).")
     boolean exitWhenReady;
 
     private final PrintStream out;
+    private final Deque<Stoppable> environmentStack = new ArrayDeque<>();
+
+    /** Something to stop at exit, without checked exceptions. */
+    private interface Stoppable extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     Launcher(PrintStream out) {
         this.out = out;
@@ -98,28 +123,47 @@ public final class Launcher implements Callable<Integer> {
                 wipe, blankToNull(bootstrapServers), blankToNull(schemaRegistryUrl),
                 ClientProperties.load(configFile, clientProperties));
         Environment environment = Environment.start(settings);
+        environmentStack.push(environment::close);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            environment.close();
+            closeAll();
             stopped.countDown();
         }, "kvpipe-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
+        AppInstance app;
         try {
             Pipeline pipeline = Pipeline.provision(environment, topicPrefix, partitions, replicationFactor);
-            new StartupReport(out).print(environment, pipeline);
+            app = AppInstance.start(environment, pipeline, instanceSettings());
+            environmentStack.push(app::close);
+            app.awaitRunning(Duration.ofSeconds(120));
+            new StartupReport(out).print(environment, pipeline, app);
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
-            environment.close();
+            closeAll();
             throw e;
         }
         if (exitWhenReady) {
             Runtime.getRuntime().removeShutdownHook(hook);
-            environment.close();
+            closeAll();
             return 0;
         }
         out.println("Serving; press Ctrl-C to stop.");
         stopped.await();
         return 0;
+    }
+
+    private AppInstance.Settings instanceSettings() {
+        String advertised = advertisedHost == null ? host : advertisedHost;
+        String id = advertised + ":" + httpPort;
+        return new AppInstance.Settings(applicationId == null ? topicPrefix + "app" : applicationId, id, host, httpPort,
+                advertised, dataDir.resolve("streams").resolve("instance-" + httpPort), standbyReplicas, streamThreads);
+    }
+
+    /** Stops what started, the app before the broker it runs on. */
+    private synchronized void closeAll() {
+        while (!environmentStack.isEmpty()) {
+            environmentStack.pop().close();
+        }
     }
 
     private static String blankToNull(String s) {

@@ -12,7 +12,7 @@ final class StartupReport {
         this.out = out;
     }
 
-    void print(Environment environment, Pipeline pipeline) {
+    void print(Environment environment, Pipeline pipeline, AppInstance app) {
         out.println("kvpipe is up");
         row("Kafka", environment.bootstrapServers(), environment.embeddedKafka()
                 ? "embedded KRaft broker, data in " + environment.kafkaDataDir().toAbsolutePath().normalize()
@@ -20,6 +20,7 @@ final class StartupReport {
         row("Schema registry", environment.schemaRegistryUrl(), environment.embeddedRegistry()
                 ? "embedded, schemas kept in topic _schemas"
                 : "external");
+        row("Queries", app.queryUrl(), "instance " + app.instanceId() + ": GET /kv/{key}, /cluster, /health, /metrics");
         for (Map.Entry<String, Integer> topic : pipeline.partitions().entrySet()) {
             String subject = topic.getKey() + "-value";
             row("Topic", topic.getKey(), topic.getValue() + " partition" + (topic.getValue() == 1 ? "" : "s")

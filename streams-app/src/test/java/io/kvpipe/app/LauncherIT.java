@@ -24,16 +24,18 @@ class LauncherIT {
     void startsTheEmbeddedDefaultAndSaysWhereEverythingListens() throws Exception {
         int kafka = freePort();
         int registry = freePort();
+        int http = freePort();
 
         int exit = run("--data-dir", dataDir.toString(), "--kafka-port", kafka, "--controller-port", freePort(),
-                "--registry-port", registry, "--exit-when-ready");
+                "--registry-port", registry, "--http-port", http, "--exit-when-ready");
 
         assertThat(exit).as(err()).isZero();
         assertThat(out()).contains("kvpipe is up")
                 .contains("localhost:" + kafka)
                 .contains("http://localhost:" + registry)
                 .contains("kv-requests", "kv-txn-protocol", "kv-changes", "kv-results", "kv-heartbeats", "kv-dead-letters")
-                .contains("kv-requests-value");
+                .contains("kv-requests-value")
+                .contains("http://localhost:" + http);
     }
 
     @Test
