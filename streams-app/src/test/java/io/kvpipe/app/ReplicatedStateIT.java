@@ -1,0 +1,275 @@
+package io.kvpipe.app;
+
+import static io.kvpipe.app.EmbeddedDefaultIT.freePort;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvpipe.app.topology.StoreNames;
+import io.kvpipe.avro.ChangeEvent;
+import io.kvpipe.avro.VersionedValue;
+import io.kvpipe.producers.client.KvClient;
+import io.kvpipe.producers.client.KvClientConfig;
+import io.kvpipe.producers.client.Op;
+import io.kvpipe.producers.client.WriteResult;
+import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import io.kvpipe.schemas.serde.AvroDeserializer;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two streams-app instances on one real in-JVM broker, written to through the client API, read
+ * over HTTP: the replicated state end to end, including a failover and the replicas' catch-up.
+ */
+class ReplicatedStateIT {
+
+    private static final int PARTITIONS = 4;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    private Environment environment;
+    private Pipeline pipeline;
+    private final Map<String, AppInstance> instances = new HashMap<>();
+    private final Map<String, Integer> ports = new HashMap<>();
+    private KvClient client;
+
+    @BeforeEach
+    void startClusterOfTwo() throws Exception {
+        environment = Environment.start(new Environment.Settings("localhost", freePort(), freePort(), freePort(),
+                dir.resolve("data"), false, null, null, Map.of()));
+        pipeline = Pipeline.provision(environment, "kv-", PARTITIONS, null);
+        ports.put("a", freePort());
+        ports.put("b", freePort());
+        startInstance("a");
+        startInstance("b");
+        awaitBothRunningWithStandbys();
+        client = KvClient.create(KvClientConfig.builder()
+                .bootstrapServers(environment.bootstrapServers())
+                .schemaRegistryUrl(environment.schemaRegistryUrl())
+                .requestTimeout(Duration.ofSeconds(30))
+                .build());
+    }
+
+    @AfterEach
+    void stopAll() {
+        if (client != null) {
+            client.close();
+        }
+        instances.values().forEach(AppInstance::close);
+        if (environment != null) {
+            environment.close();
+        }
+    }
+
+    @Test
+    void writesFlowThroughKafkaIntoReplicatedStateAndOutToQueriesAndTheChangesTopic() throws Exception {
+        // Given: one key on each partition, written through the client
+        Map<String, String> keyPerPartition = keyPerPartition();
+        for (Map.Entry<String, String> e : keyPerPartition.entrySet()) {
+            assertThat(await(client.put(e.getKey(), e.getValue())).isCommitted()).isTrue();
+        }
+
+        // When: every key is read over HTTP from BOTH instances (one of them forwards to the primary)
+        for (Map.Entry<String, String> e : keyPerPartition.entrySet()) {
+            for (String instance : List.of("a", "b")) {
+                JsonNode read = get(instance, e.getKey(), null);
+                // Then: the primary's committed value, never a replica's presented as fresh
+                assertThat(read.get("value").asText()).isEqualTo(e.getValue());
+                assertThat(read.get("role").asText()).isEqualTo("primary");
+                assertThat(read.get("stale").asBoolean()).isFalse();
+            }
+        }
+
+        // And: each write is on the changes topic, keyed by the data key
+        List<ChangeEvent> changes = readChanges(keyPerPartition.size());
+        assertThat(changes).extracting(ChangeEvent::getKey).containsExactlyInAnyOrderElementsOf(keyPerPartition.keySet());
+        assertThat(changes).allSatisfy(c -> assertThat(c.getVersion()).isEqualTo(1L));
+    }
+
+    @Test
+    void aRetriedRequestIsAppliedOnceAndAnswersWithItsFirstOutcome() throws Exception {
+        String requestId = client.newRequestId();
+
+        WriteResult first = await(client.submit(requestId, List.of(Op.add("counter", 5))));
+        WriteResult retry = await(client.submit(requestId, List.of(Op.add("counter", 5))));
+
+        assertThat(first.isCommitted()).isTrue();
+        assertThat(retry.isCommitted()).isTrue();
+        assertThat(retry.keys()).isEqualTo(first.keys());
+        assertThat(get("a", "counter", null).get("value").asText()).isEqualTo("5");
+        assertThat(readChanges(1)).hasSize(1);
+    }
+
+    @Test
+    void aClosedInstancesPartitionsAreServedByTheOtherWithNoLostWriteAndReplicasCatchUp() throws Exception {
+        // Given: acknowledged writes on every partition
+        Map<String, String> written = new TreeMap<>();
+        for (int i = 0; i < 200; i++) {
+            written.put("key-" + i, "v" + i);
+        }
+        awaitAll(written.entrySet().stream().map(e -> client.put(e.getKey(), e.getValue())).toList());
+
+        // When: instance a goes away and writes go on
+        instances.remove("a").close();
+        Map<String, String> later = new TreeMap<>();
+        for (int i = 0; i < 200; i += 2) {
+            later.put("key-" + i, "w" + i);
+        }
+        awaitAll(later.entrySet().stream().map(e -> client.put(e.getKey(), e.getValue())).toList());
+        written.putAll(later);
+
+        // Then: b serves every key, with every acknowledged write
+        for (Map.Entry<String, String> e : written.entrySet()) {
+            assertThat(get("b", e.getKey(), null).get("value").asText()).isEqualTo(e.getValue());
+        }
+
+        // When: a comes back
+        startInstance("a");
+        awaitBothRunningWithStandbys();
+
+        // Then: every partition's standby holds exactly what its primary holds
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            for (int p = 0; p < PARTITIONS; p++) {
+                Map<String, VersionedValue> primary = contents(p, false);
+                Map<String, VersionedValue> replica = contents(p, true);
+                assertThat(replica).as("partition %d replica", p).isEqualTo(primary);
+            }
+        });
+        int total = 0;
+        for (int p = 0; p < PARTITIONS; p++) {
+            total += contents(p, false).size();
+        }
+        assertThat(total).isEqualTo(written.size());
+    }
+
+    private void startInstance(String name) {
+        int port = ports.get(name);
+        instances.put(name, AppInstance.start(environment, pipeline, new AppInstance.Settings("kv-app",
+                "instance-" + name, "localhost", port, "localhost", dir.resolve("state-" + name), 1, 1)));
+    }
+
+    private void awaitBothRunningWithStandbys() {
+        await().atMost(Duration.ofSeconds(90)).until(() -> instances.values().stream().allMatch(i ->
+                i.streams().state() == KafkaStreams.State.RUNNING)
+                && instances.values().stream().mapToInt(i -> standbyTasks(i.streams()).size()).sum() == PARTITIONS
+                && instances.values().stream().allMatch(i -> !activeTasks(i.streams()).isEmpty()));
+    }
+
+    private Map<String, String> keyPerPartition() {
+        Map<Integer, String> byPartition = new TreeMap<>();
+        for (int i = 0; byPartition.size() < PARTITIONS; i++) {
+            byPartition.putIfAbsent(ConsistentHashPartitioner.partitionFor("k" + i, PARTITIONS), "k" + i);
+        }
+        Map<String, String> keys = new TreeMap<>();
+        byPartition.values().forEach(k -> keys.put(k, "value-of-" + k));
+        return keys;
+    }
+
+    /** The kv store of partition {@code p} on the instance holding it as active (or as standby). */
+    private Map<String, VersionedValue> contents(int p, boolean standby) {
+        for (AppInstance instance : instances.values()) {
+            Set<Integer> held = standby ? standbyTasks(instance.streams()) : activeTasks(instance.streams());
+            if (held.contains(p)) {
+                ReadOnlyKeyValueStore<String, VersionedValue> store = instance.streams().store(
+                        StoreQueryParameters.fromNameAndType(StoreNames.KV, QueryableStoreTypes.<String, VersionedValue>keyValueStore())
+                                .withPartition(p).enableStaleStores());
+                Map<String, VersionedValue> all = new TreeMap<>();
+                try (KeyValueIterator<String, VersionedValue> it = store.all()) {
+                    while (it.hasNext()) {
+                        KeyValue<String, VersionedValue> kv = it.next();
+                        all.put(kv.key, kv.value);
+                    }
+                }
+                return all;
+            }
+        }
+        throw new AssertionError("no instance holds partition " + p + (standby ? " as standby" : " as active"));
+    }
+
+    private static Set<Integer> activeTasks(KafkaStreams streams) {
+        Set<Integer> partitions = new java.util.TreeSet<>();
+        streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> partitions.add(task.taskId().partition())));
+        return partitions;
+    }
+
+    private static Set<Integer> standbyTasks(KafkaStreams streams) {
+        Set<Integer> partitions = new java.util.TreeSet<>();
+        streams.metadataForLocalThreads().forEach(t -> t.standbyTasks().forEach(task -> partitions.add(task.taskId().partition())));
+        return partitions;
+    }
+
+    private JsonNode get(String instance, String key, String position) throws Exception {
+        String url = "http://localhost:" + ports.get(instance) + "/kv/" + URLEncoder.encode(key, StandardCharsets.UTF_8)
+                + (position == null ? "" : "?position=" + position);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + " -> " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private List<ChangeEvent> readChanges(int atLeast) {
+        Map<String, Object> config = new HashMap<>(environment.clientConfig());
+        config.put("schema.registry.url", environment.schemaRegistryUrl());
+        config.put(AvroDeserializer.SPECIFIC_AVRO_READER, "true");
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        AvroDeserializer<ChangeEvent> values = new AvroDeserializer<>();
+        values.configure(config, false);
+        List<ChangeEvent> seen = new ArrayList<>();
+        try (KafkaConsumer<String, ChangeEvent> consumer = new KafkaConsumer<>(config, new StringDeserializer(), values)) {
+            List<TopicPartition> tps = consumer.partitionsFor(pipeline.topics().changes()).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(tps);
+            consumer.seekToBeginning(tps);
+            Map<TopicPartition, Long> end = consumer.endOffsets(tps);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while ((seen.size() < atLeast || tps.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)))
+                    && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+            }
+        }
+        return seen;
+    }
+
+    private static WriteResult await(CompletableFuture<WriteResult> future) throws Exception {
+        return future.get(60, TimeUnit.SECONDS);
+    }
+
+    private static void awaitAll(List<CompletableFuture<WriteResult>> futures) throws Exception {
+        for (CompletableFuture<WriteResult> f : futures) {
+            assertThat(await(f).isCommitted()).isTrue();
+        }
+    }
+
+}
