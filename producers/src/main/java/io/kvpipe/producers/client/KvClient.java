@@ -62,6 +62,11 @@ import org.slf4j.LoggerFactory;
  * or a {@link KvClientException} (the outcome could not be decoded). Bad arguments (limits of the
  * wire contract) throw {@link IllegalArgumentException} at once.
  *
+ * <p>The calls return at once, except that, like {@code KafkaProducer.send}, they block while the
+ * producer has no metadata for the requests topic (the brokers are unreachable) or its buffer is
+ * full: for at most {@code max.block.ms}, by default half the request timeout, after which the
+ * request fails with a {@link RequestSendException}.
+ *
  * <h2>Retries</h2>
  * Every request carries a unique id, and the pipeline applies an id at most once, answering a
  * repeat with the first outcome. After a timeout or a send failure the request may or may not have
@@ -192,7 +197,7 @@ public final class KvClient implements AutoCloseable {
         this.listener = new ReplyListener(consumer, this::onReply, closeTimeout,
                 "kvpipe-client-" + clientId + "-results");
         listener.start();
-        log.info("client {} reads its outcomes from {}-{}", clientId, topics.results(), replyPartition);
+        log.debug("client {} reads its outcomes from {}-{}", clientId, topics.results(), replyPartition);
     }
 
     /** Looks up the topics, picks the reply partition and positions the consumer at its end. */

@@ -178,7 +178,7 @@ public final class KvClientConfig {
          * {@code acks=all}, {@code enable.idempotence=true}, the consistent-hash partitioner, its
          * serializers; consumer {@code isolation.level=read_committed}, no auto commit, its
          * deserializers. Tuning defaults it sets ({@code linger.ms=5}, {@code batch.size=65536},
-         * {@code max.block.ms} = the request timeout) yield to a property given here.
+         * {@code max.block.ms} = half the request timeout) yield to a property given here.
          */
         public Builder kafkaProperty(String key, Object value) {
             kafkaProperties.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));

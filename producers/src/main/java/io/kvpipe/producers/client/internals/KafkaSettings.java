@@ -39,9 +39,10 @@ public final class KafkaSettings {
         // partition is what lets many concurrent requests share a produce request.
         props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-        // send() blocks the caller while metadata is missing or the buffer is full: no longer
-        // than a request may take.
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.requestTimeout().toMillis());
+        // send() blocks the caller while the topic's metadata is missing (for example after the
+        // brokers went away and the producer re-bootstrapped) or its buffer is full: at most half
+        // the request timeout, then the request fails with the producer's TimeoutException.
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, maxBlockMs(config));
         props.putAll(config.kafkaProperties());
         // What the client's guarantees rest on: not overridable.
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(config));
@@ -53,6 +54,11 @@ public final class KafkaSettings {
         props.remove(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG);
         props.remove(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG);
         return props;
+    }
+
+    /** Half the request timeout, at least 100 ms: how long a send may block its caller. */
+    static long maxBlockMs(KvClientConfig config) {
+        return Math.max(100, config.requestTimeout().toMillis() / 2);
     }
 
     /** The reply-partition consumer: assigned, never commits, reads only committed outcomes. */
