@@ -38,8 +38,8 @@ class UnreachableBrokerIT {
     @Test
     void whenTheBrokerGoesAwayRequestsFailWithinABoundAndCloseReturns() throws Exception {
         Topics topics = Topics.defaults();
-        try (StubSchemaRegistryServer registry = new StubSchemaRegistryServer();
-                KafkaTestCluster cluster = KafkaTestCluster.start()) {
+        KafkaTestCluster cluster = KafkaTestCluster.start();
+        try (StubSchemaRegistryServer registry = new StubSchemaRegistryServer()) {
             cluster.createPipelineTopics(topics, 2, 2);
             KvClientConfig.Builder common = KvClientConfig.builder()
                     .bootstrapServers(cluster.bootstrapServers())
@@ -87,6 +87,8 @@ class UnreachableBrokerIT {
             failingToSend.close();
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(12));
             assertThat(timingOut.pendingRequests()).isZero();
+        } finally {
+            cluster.close();
         }
     }
 

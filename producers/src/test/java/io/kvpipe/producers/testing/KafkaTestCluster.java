@@ -100,11 +100,19 @@ public final class KafkaTestCluster implements AutoCloseable {
         }
     }
 
+    /** Stops the node and deletes its data; idempotent. */
     @Override
-    public synchronized void close() throws Exception {
+    public synchronized void close() {
         if (!closed) {
             closed = true;
-            kit.close();
+            try {
+                kit.close();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while stopping the test cluster", e);
+            } catch (Exception e) {
+                throw new IllegalStateException("stopping the test cluster failed", e);
+            }
         }
     }
 }
