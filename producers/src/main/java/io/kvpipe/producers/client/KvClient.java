@@ -1,0 +1,416 @@
+package io.kvpipe.producers.client;
+
+import io.kvpipe.avro.Operation;
+import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.Put;
+import io.kvpipe.avro.ReplyTo;
+import io.kvpipe.avro.Request;
+import io.kvpipe.producers.client.internals.KafkaSettings;
+import io.kvpipe.producers.client.internals.PendingRequests;
+import io.kvpipe.producers.client.internals.PendingRequests.Pending;
+import io.kvpipe.producers.client.internals.ReplyListener;
+import io.kvpipe.producers.client.internals.RequestIds;
+import io.kvpipe.producers.client.internals.Requests;
+import io.kvpipe.producers.client.internals.Validation;
+import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import io.kvpipe.schemas.Topics;
+import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
+import io.kvpipe.schemas.registry.SchemaRegistryClient;
+import io.kvpipe.schemas.serde.AvroDeserializer;
+import io.kvpipe.schemas.serde.AvroSerializer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The kvpipe client: writes to the replicated key-value state, each call answered by a future of
+ * its {@link WriteResult}. Thread-safe; one client per application is usually enough (requests
+ * from all threads share the producer's batches).
+ *
+ * <pre>{@code
+ * try (KvClient client = KvClient.create(KvClientConfig.builder()
+ *         .bootstrapServers("localhost:9092").schemaRegistryUrl("http://localhost:8081").build())) {
+ *     WriteResult r = client.put("user:42", "Ada").get();
+ *     if (r.isCommitted()) { ... r.written("user:42").get().version() ... }
+ *     client.add("account:7", -50, 0).thenAccept(debit -> ...);   // rejected with BELOW_FLOOR if short
+ * }
+ * }</pre>
+ *
+ * <h2>Results</h2>
+ * A rejection ({@link WriteResult#reason()}) is a normal result. A future fails only when the
+ * outcome is unknown: {@link RequestTimeoutException} (no outcome within the request timeout),
+ * {@link ClientClosedException}, {@link RequestSendException} (Kafka did not take the request),
+ * or a {@link KvClientException} (the outcome could not be decoded). Bad arguments (limits of the
+ * wire contract) throw {@link IllegalArgumentException} at once.
+ *
+ * <p>The calls return at once, except that, like {@code KafkaProducer.send}, they block while the
+ * producer has no metadata for the requests topic (the brokers are unreachable) or its buffer is
+ * full: for at most {@code max.block.ms}, by default half the request timeout, after which the
+ * request fails with a {@link RequestSendException}.
+ *
+ * <h2>Retries</h2>
+ * Every request carries a unique id, and the pipeline applies an id at most once, answering a
+ * repeat with the first outcome. After a timeout or a send failure the request may or may not have
+ * been applied: send it again with the same id, {@link #submit(String, List)} with the failure's
+ * {@code requestId()} and the same ops, to apply it at most once and learn its outcome. (A repeat
+ * with other ops still gets the first request's outcome.) To retry safely after the application
+ * itself restarts, take an id from {@link #newRequestId()} and store it before the first send.
+ *
+ * <h2>How it works</h2>
+ * Requests go to the requests topic, keyed by their routing key (the first op's key) and routed
+ * by the {@link ConsistentHashPartitioner}, through one idempotent {@code acks=all} producer. Each
+ * carries a reply address: this client's id and its reply partition of the results topic. The
+ * pipeline writes each outcome, keyed by request id, to exactly that partition. A single thread
+ * reads only that partition ({@code assign}, no consumer group, {@code read_committed}) and
+ * completes the pending futures by request id; outcomes for other clients that share the
+ * partition are skipped without being decoded.
+ *
+ * <p>At start the client seeks its reply partition to the end before it sends anything. That
+ * skips nothing it needs: the outcome of a request is written after the request is read, so after
+ * it was sent, so after that end position. (A retry of an old request id is answered with a new
+ * copy of the first outcome, so it too comes after the position.)
+ */
+public final class KvClient implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KvClient.class);
+
+    private final String clientId;
+    private final Topics topics;
+    private final int replyPartition;
+    private final ReplyTo replyTo;
+    private final Duration closeTimeout;
+    private final Producer<String, Request> producer;
+    private final Deserializer<Outcome> outcomes;
+    private final PendingRequests pending;
+    private final ReplyListener listener;
+    private final RequestIds ids = new RequestIds();
+    private final AutoCloseable owned;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    /**
+     * Connects: looks up the pipeline's topics and the reply partition, positions the reply
+     * partition at its end, and checks the schema registry, each bounded by the request timeout.
+     *
+     * @throws IllegalArgumentException if the bootstrap servers or the registry are not configured,
+     *     or a Kafka property is invalid
+     * @throws KvClientException if Kafka or the registry does not answer in time, or a topic (or the
+     *     configured reply partition) does not exist
+     */
+    public static KvClient create(KvClientConfig config) {
+        String bootstrap = KafkaSettings.bootstrapServers(config);
+        Map<String, Object> registryConfig = KafkaSettings.registry(config);
+        SchemaRegistryClient registry = config.schemaRegistry().orElse(null);
+        SchemaRegistryClient ownedRegistry = null;
+        if (registry == null) {
+            if (config.schemaRegistryUrl().isEmpty()) {
+                throw new IllegalArgumentException("a schema registry URL (or client) is required");
+            }
+            registry = ownedRegistry = RestSchemaRegistryClient.fromConfig(registryConfig);
+        }
+        KafkaProducer<String, Request> producer = null;
+        KafkaConsumer<byte[], byte[]> consumer = null;
+        try {
+            AvroSerializer<Request> serializer = new AvroSerializer<>(registry, false);
+            serializer.configure(registryConfig, false);
+            checkRegistry(serializer, config.topics());
+            producer = new KafkaProducer<>(KafkaSettings.producer(config), new StringSerializer(), serializer);
+            consumer = new KafkaConsumer<>(KafkaSettings.consumer(config), new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            closeQuietly(producer);
+            closeQuietly(consumer);
+            closeQuietly(ownedRegistry);
+            if (e instanceof KafkaException && !(e instanceof KvClientException)) {
+                // KafkaProducer and KafkaConsumer refuse their configuration this way.
+                throw new IllegalArgumentException("invalid Kafka client configuration: " + e.getMessage(), e);
+            }
+            throw e;
+        }
+        log.debug("connecting to {}", bootstrap);
+        return new KvClient(config, producer, consumer, new AvroDeserializer<>(registry, Outcome.class),
+                ownedRegistry);
+    }
+
+    /** Fails fast on an unreachable or refusing registry: registers (or looks up) the schema now. */
+    private static void checkRegistry(AvroSerializer<Request> serializer, Topics topics) {
+        Request sample = Request.newBuilder()
+                .setRequestId("schema-check")
+                .setReplyTo(null)
+                .setOps(List.of(Operation.newBuilder().setKey("k").setAction(Put.newBuilder().setValue("v").build())
+                        .build()))
+                .setTimestampMs(0)
+                .build();
+        try {
+            serializer.serialize(topics.requests(), sample);
+        } catch (KafkaException e) {
+            throw new KvClientException("the schema registry did not take the request schema: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A client over the given producer and consumer (tests use Kafka's mocks). The consumer
+     * delivers raw bytes; {@code outcomes} decodes them. {@code owned} is closed with the client.
+     */
+    static KvClient create(KvClientConfig config, Producer<String, Request> producer,
+            Consumer<byte[], byte[]> consumer, Deserializer<Outcome> outcomes, AutoCloseable owned) {
+        return new KvClient(config, producer, consumer, outcomes, owned);
+    }
+
+    private KvClient(KvClientConfig config, Producer<String, Request> producer, Consumer<byte[], byte[]> consumer,
+            Deserializer<Outcome> outcomes, AutoCloseable owned) {
+        this.clientId = config.clientId();
+        this.topics = config.topics();
+        this.closeTimeout = config.closeTimeout();
+        this.producer = producer;
+        this.outcomes = outcomes;
+        this.owned = owned;
+        try {
+            this.replyPartition = connect(config, producer, consumer);
+        } catch (RuntimeException e) {
+            closeQuietly(() -> consumer.close(CloseOptions.timeout(Duration.ZERO)));
+            closeQuietly(() -> producer.close(Duration.ZERO));
+            closeQuietly(owned);
+            throw e;
+        }
+        this.replyTo = ReplyTo.newBuilder().setClientId(clientId).setPartition(replyPartition).build();
+        this.pending = new PendingRequests(config.requestTimeout(), config.completionExecutor().orElse(null),
+                "kvpipe-client-" + clientId + "-timeouts");
+        this.listener = new ReplyListener(consumer, this::onReply, closeTimeout,
+                "kvpipe-client-" + clientId + "-results");
+        listener.start();
+        log.debug("client {} reads its outcomes from {}-{}", clientId, topics.results(), replyPartition);
+    }
+
+    /** Looks up the topics, picks the reply partition and positions the consumer at its end. */
+    private int connect(KvClientConfig config, Producer<String, Request> producer, Consumer<byte[], byte[]> consumer) {
+        Duration timeout = config.requestTimeout();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        try {
+            int results = partitionCount(consumer, topics.results(), deadline);
+            partitionCount(consumer, topics.requests(), deadline);
+            int partition = config.replyPartition()
+                    .orElseGet(() -> ConsistentHashPartitioner.partitionFor(clientId, results));
+            if (partition >= results) {
+                throw new KvClientException("reply partition " + partition + " does not exist: " + topics.results()
+                        + " has " + results + " partitions", null);
+            }
+            TopicPartition reply = new TopicPartition(topics.results(), partition);
+            consumer.assign(List.of(reply));
+            consumer.seekToEnd(List.of(reply));
+            // Resolve the end position now, before the first request can be sent.
+            long start = consumer.position(reply, remaining(deadline));
+            log.debug("client {} starts reading {} at offset {}", clientId, reply, start);
+            // The producer's metadata for the requests topic, so the first send does not wait for it.
+            producer.partitionsFor(topics.requests());
+            return partition;
+        } catch (TimeoutException e) {
+            throw new KvClientException("Kafka did not answer within " + RequestTimeoutException.format(timeout)
+                    + " (are the bootstrap servers right and reachable?): " + e.getMessage(), e);
+        } catch (KvClientException e) {
+            throw e;
+        } catch (KafkaException e) {
+            throw new KvClientException("could not connect to Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    private static int partitionCount(Consumer<byte[], byte[]> consumer, String topic, long deadline) {
+        List<PartitionInfo> partitions = consumer.partitionsFor(topic, remaining(deadline));
+        if (partitions == null || partitions.isEmpty()) {
+            throw new KvClientException("topic " + topic + " does not exist (is the pipeline provisioned, with"
+                    + " this topic prefix?)", null);
+        }
+        return partitions.size();
+    }
+
+    private static Duration remaining(long deadlineNanos) {
+        return Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
+    }
+
+    /** Sets {@code key} to {@code value}. */
+    public CompletableFuture<WriteResult> put(String key, String value) {
+        return submit(List.of(Op.put(key, value)));
+    }
+
+    /** Removes {@code key} (committed even if it was absent). */
+    public CompletableFuture<WriteResult> delete(String key) {
+        return submit(List.of(Op.delete(key)));
+    }
+
+    /**
+     * Sets {@code key} to {@code newValue} if its version is {@code expected} (or it is absent, for
+     * {@link ExpectedVersion#absent()}); otherwise rejected with {@link RejectReason#VERSION_MISMATCH}.
+     * A null {@code newValue} deletes the key when the version matches.
+     */
+    public CompletableFuture<WriteResult> compareAndSet(String key, ExpectedVersion expected, String newValue) {
+        return submit(List.of(Op.compareAndSet(key, expected, newValue)));
+    }
+
+    /** {@link #compareAndSet(String, ExpectedVersion, String)} with {@code ExpectedVersion.of(expectedVersion)}. */
+    public CompletableFuture<WriteResult> compareAndSet(String key, long expectedVersion, String newValue) {
+        return submit(List.of(Op.compareAndSet(key, expectedVersion, newValue)));
+    }
+
+    /** Adds {@code delta} to the numeric value of {@code key} (absent counts as 0). */
+    public CompletableFuture<WriteResult> add(String key, long delta) {
+        return submit(List.of(Op.add(key, delta)));
+    }
+
+    /** Adds {@code delta} unless the result would fall below {@code floor} ({@link RejectReason#BELOW_FLOOR}). */
+    public CompletableFuture<WriteResult> add(String key, long delta, long floor) {
+        return submit(List.of(Op.add(key, delta, floor)));
+    }
+
+    /**
+     * Sends one request of several ops under a new id; it commits as a whole or not at all, and is
+     * routed by the first op's key.
+     *
+     * @throws IllegalArgumentException if there are no ops, more than {@code Limits.MAX_OPS}, or a null
+     */
+    public CompletableFuture<WriteResult> submit(List<? extends Op> ops) {
+        return submit(ids.next(), ops);
+    }
+
+    /**
+     * Sends a request under the given id: a new id from {@link #newRequestId()}, or the id of an
+     * earlier request to retry it (with the same ops). The pipeline applies an id at most once and
+     * answers a repeat with the first outcome. A repeat while the first is still pending here is
+     * sent again and shares its future.
+     *
+     * @throws IllegalArgumentException if the id is blank or longer than {@code Limits.MAX_KEY_BYTES}
+     *     bytes, or the ops are invalid as for {@link #submit(List)}
+     */
+    public CompletableFuture<WriteResult> submit(String requestId, List<? extends Op> ops) {
+        Validation.requestId(requestId);
+        if (ops == null) {
+            throw new IllegalArgumentException("ops must not be null");
+        }
+        Request request = Requests.build(requestId, replyTo, ops, System.currentTimeMillis());
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new ClientClosedException(clientId, requestId));
+        }
+        Pending p = pending.register(requestId);
+        if (closed.get()) {
+            // close() may have failed the pending requests before this one was registered.
+            pending.fail(p, new ClientClosedException(clientId, requestId));
+            return p.future();
+        }
+        try {
+            producer.send(new ProducerRecord<>(topics.requests(), Requests.routingKey(ops), request),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            pending.fail(p, new RequestSendException("Kafka did not take request " + requestId
+                                    + ": " + error, requestId, error));
+                        } else {
+                            p.acknowledged(metadata.topic(), metadata.partition(), metadata.offset());
+                        }
+                    });
+        } catch (RuntimeException e) {
+            pending.fail(p, closed.get()
+                    ? new ClientClosedException(clientId, requestId)
+                    : new RequestSendException("could not send request " + requestId + ": " + e, requestId, e));
+        }
+        return p.future();
+    }
+
+    /** A fresh request id, for an application that records it before sending (see Retries). */
+    public String newRequestId() {
+        return ids.next();
+    }
+
+    /** This client's id (the replyTo client id of its requests). */
+    public String clientId() {
+        return clientId;
+    }
+
+    /** The results-topic partition this client reads. */
+    public int replyPartition() {
+        return replyPartition;
+    }
+
+    /** The pipeline's topics. */
+    public Topics topics() {
+        return topics;
+    }
+
+    /** How many requests wait for their outcome. */
+    public int pendingRequests() {
+        return pending.size();
+    }
+
+    /** Handles one record of the reply partition (on the results thread). */
+    private void onReply(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null) {
+            return;
+        }
+        String requestId = new String(record.key(), StandardCharsets.UTF_8);
+        Pending p = pending.get(requestId);
+        if (p == null) {
+            return; // another client's outcome, or one that arrives after its timeout
+        }
+        Outcome outcome;
+        try {
+            outcome = outcomes.deserialize(record.topic(), record.headers(), record.value());
+        } catch (RuntimeException e) {
+            pending.fail(p, new KvClientException("could not decode the outcome of request " + requestId + " at "
+                    + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage(),
+                    requestId, e));
+            return;
+        }
+        if (outcome == null || !requestId.equals(outcome.getRequestId())) {
+            log.warn("skipping the record at {}-{}@{}: its key is request {} but it holds {}", record.topic(),
+                    record.partition(), record.offset(), requestId,
+                    outcome == null ? "no outcome" : "the outcome of " + outcome.getRequestId());
+            return;
+        }
+        pending.complete(p, WriteResult.of(outcome));
+    }
+
+    /**
+     * Closes the client: new requests fail at once, pending ones fail with a
+     * {@link ClientClosedException}, then the consumer and the producer close, each within the
+     * close timeout (requests still buffered by then are dropped). Idempotent; never hangs.
+     */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        pending.failAll(id -> new ClientClosedException(clientId, id));
+        listener.close();
+        closeQuietly(() -> producer.close(closeTimeout));
+        pending.close();
+        closeQuietly(outcomes);
+        closeQuietly(owned);
+        log.debug("client {} closed", clientId);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            log.warn("closing {}: {}", c, e.toString());
+        }
+    }
+}

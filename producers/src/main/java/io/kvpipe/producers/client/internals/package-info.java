@@ -1,0 +1,2 @@
+/** The client's machinery: not API, may change without notice. */
+package io.kvpipe.producers.client.internals;

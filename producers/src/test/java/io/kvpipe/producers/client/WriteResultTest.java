@@ -1,0 +1,72 @@
+package io.kvpipe.producers.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvpipe.avro.KeyVersion;
+import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.OutcomeStatus;
+import java.util.List;
+import io.kvpipe.schemas.serde.AvroDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+class WriteResultTest {
+
+    @BeforeAll
+    static void trustTheWireClasses() {
+        // Avro 1.12 loads io.kvpipe.avro classes (for the versions default) only once the serde
+        // has added that package to its trusted ones.
+        new AvroDeserializer<>(null);
+    }
+
+    @Test
+    void aCommittedOutcomeListsEachWrittenKeyWithItsPosition() {
+        WriteResult r = WriteResult.of(Outcome.newBuilder()
+                .setRequestId("r1")
+                .setStatus(OutcomeStatus.COMMITTED)
+                .setTransactionId("t1")
+                .setVersions(List.of(
+                        KeyVersion.newBuilder().setKey("a").setVersion(3).setPartition(2).setOffset(118).build(),
+                        KeyVersion.newBuilder().setKey("b").setVersion(1).setPartition(5).setOffset(7).build()))
+                .setTimestampMs(99)
+                .build());
+
+        assertThat(r.isCommitted()).isTrue();
+        assertThat(r.writes()).containsExactly(new WrittenKey("a", 3, 2, 118), new WrittenKey("b", 1, 5, 7));
+        assertThat(r.written("b").orElseThrow().position().token()).isEqualTo("5:7");
+        assertThat(r.written("c")).isEmpty();
+        assertThat(r.reason()).isEmpty();
+        assertThat(r.failedOp()).isEmpty();
+        assertThat(r.transactionId()).contains("t1");
+        assertThat(r.timestampMs()).isEqualTo(99);
+        assertThat(r).hasToString("committed r1 a version=3 position=2:118 b version=1 position=5:7");
+    }
+
+    @Test
+    void rejectedAndAbortedOutcomesCarryTheirReason() {
+        WriteResult rejected = WriteResult.of(Outcome.newBuilder().setRequestId("r2").setStatus(OutcomeStatus.REJECTED)
+                .setReason(io.kvpipe.avro.RejectReason.BELOW_FLOOR).setFailedOp(1).setDetail("50 < 0")
+                .setTimestampMs(1).build());
+        assertThat(rejected.status()).isEqualTo(WriteResult.Status.REJECTED);
+        assertThat(rejected.reason()).contains(RejectReason.BELOW_FLOOR);
+        assertThat(rejected.failedOp()).hasValue(1);
+        assertThat(rejected).hasToString("rejected r2 BELOW_FLOOR op=1: 50 < 0");
+
+        WriteResult aborted = WriteResult.of(Outcome.newBuilder().setRequestId("r3").setStatus(OutcomeStatus.ABORTED)
+                .setReason(io.kvpipe.avro.RejectReason.TIMEOUT).setTimestampMs(1).build());
+        assertThat(aborted.status()).isEqualTo(WriteResult.Status.ABORTED);
+        assertThat(aborted.isCommitted()).isFalse();
+        assertThat(aborted.reason()).contains(RejectReason.TIMEOUT);
+
+        WriteResult noReason = WriteResult.of(Outcome.newBuilder().setRequestId("r4").setStatus(OutcomeStatus.REJECTED)
+                .setTimestampMs(1).build());
+        assertThat(noReason.reason()).contains(RejectReason.OTHER);
+    }
+
+    @Test
+    void everyWireReasonHasAClientReason() {
+        for (io.kvpipe.avro.RejectReason wire : io.kvpipe.avro.RejectReason.values()) {
+            assertThat(RejectReason.of(wire).name()).isEqualTo(wire.name());
+        }
+    }
+}
