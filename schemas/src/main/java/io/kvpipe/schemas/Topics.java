@@ -44,6 +44,11 @@ public final class Topics {
         return new Topics(prefix);
     }
 
+    /** The prefix every topic name starts with. */
+    public String prefix() {
+        return prefix;
+    }
+
     /** Client requests ({@code Request}), keyed by routing key. */
     public String requests() {
         return prefix + "requests";

@@ -83,6 +83,12 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--stream-threads", defaultValue = "1", description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
+    @Option(names = "--demo-writes", defaultValue = "100000", description = "Writes of the demo workload after start-up; 0 for none (default: ${DEFAULT-VALUE}).")
+    int demoWrites;
+
+    @Option(names = "--demo-keys", defaultValue = "10000", description = "Keys the demo writes over (default: ${DEFAULT-VALUE}).")
+    int demoKeys;
+
     @Option(names = "--exit-when-ready", description = "Stop right after start-up instead of serving (for scripts and checks).")
     boolean exitWhenReady;
 
@@ -118,7 +124,7 @@ public final class Launcher implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         Environment.Settings settings = new Environment.Settings(host, kafkaPort, controllerPort, registryPort, dataDir,
                 wipe, blankToNull(bootstrapServers), blankToNull(schemaRegistryUrl),
                 ClientProperties.load(configFile, clientProperties));
@@ -137,6 +143,9 @@ public final class Launcher implements Callable<Integer> {
             environmentStack.push(app::close);
             app.awaitRunning(Duration.ofSeconds(120));
             new StartupReport(out).print(environment, pipeline, app);
+            if (demoWrites > 0 && !exitWhenReady) {
+                new DemoWorkload(out).run(environment, pipeline, app, demoWrites, demoKeys);
+            }
         } catch (RuntimeException e) {
             Runtime.getRuntime().removeShutdownHook(hook);
             closeAll();

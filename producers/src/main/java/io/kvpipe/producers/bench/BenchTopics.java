@@ -8,10 +8,35 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 
-/** Fresh topics for one bench run, created like the pipeline's and ready (every partition led). */
+/**
+ * Fresh topics for one bench run, created like the pipeline's and made ready: every partition has a
+ * leader and has acknowledged one write. An idempotent producer that loads a partition right after
+ * it was created can otherwise fall into NOT_LEADER / OUT_OF_ORDER_SEQUENCE retry storms.
+ */
 final class BenchTopics {
 
+    /** Each topic holds this many warm-up records (one per partition) before the load. */
+    static int warmUpRecords(int partitions) {
+        return partitions;
+    }
+
     private BenchTopics() {}
+
+    private static void warmUp(Map<String, Object> clientConfig, int partitions, String... names) throws Exception {
+        Map<String, Object> config = new java.util.HashMap<>(clientConfig);
+        config.put("acks", "all");
+        try (org.apache.kafka.clients.producer.KafkaProducer<byte[], byte[]> producer =
+                new org.apache.kafka.clients.producer.KafkaProducer<>(config,
+                        new org.apache.kafka.common.serialization.ByteArraySerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+            for (String name : names) {
+                for (int p = 0; p < partitions; p++) {
+                    producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(name, p, new byte[] {0},
+                            new byte[] {0})).get(30, TimeUnit.SECONDS);
+                }
+            }
+        }
+    }
 
     static void create(Map<String, Object> clientConfig, int partitions, String... names) throws Exception {
         try (Admin admin = Admin.create(clientConfig)) {
@@ -23,6 +48,7 @@ final class BenchTopics {
                 Map<String, TopicDescription> topics = admin.describeTopics(List.of(names)).allTopicNames()
                         .get(30, TimeUnit.SECONDS);
                 if (topics.values().stream().flatMap(t -> t.partitions().stream()).allMatch(p -> p.leader() != null)) {
+                    warmUp(clientConfig, partitions, names);
                     return;
                 }
                 Thread.sleep(50);

@@ -68,8 +68,8 @@ final class PeerStreamsRun {
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
             long start = System.nanoTime();
             streams.start();
-            awaitOutputs(clientConfig, output, partitions, records);
-            return records / ((System.nanoTime() - start) / 1e9);
+            awaitOutputs(clientConfig, output, partitions, records + BenchTopics.warmUpRecords(partitions));
+            return (records + BenchTopics.warmUpRecords(partitions)) / ((System.nanoTime() - start) / 1e9);
         } finally {
             deleteQuietly(stateDir);
         }

@@ -33,7 +33,7 @@ import picocli.CommandLine.ScopeType;
             DeleteCommand.class,
             CasCommand.class,
             AddCommand.class,
-            // `bench` (load generator and benchmark) is to be registered here.
+            BenchCommand.class,
         },
         footer = {"", "Exit codes: 0 committed (get: found), 1 rejected or aborted (get: not found), 2 error."},
         sortOptions = false, synopsisSubcommandLabel = "COMMAND")

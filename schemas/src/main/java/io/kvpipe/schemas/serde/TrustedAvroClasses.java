@@ -8,9 +8,9 @@ import org.apache.avro.util.ClassSecurityValidator.ClassSecurityPredicate;
  * classes live in {@code io.kvpipe.avro}; this adds that one package to whatever predicate the
  * application has installed, without widening anything else.
  */
-final class TrustedAvroClasses {
+public final class TrustedAvroClasses {
 
-    static final String WIRE_PACKAGE = "io.kvpipe.avro";
+    private static final String WIRE_PACKAGE = "io.kvpipe.avro";
 
     static {
         ClassSecurityPredicate current = ClassSecurityValidator.getGlobal();
@@ -20,6 +20,9 @@ final class TrustedAvroClasses {
 
     private TrustedAvroClasses() {}
 
-    /** Runs the static initializer once; call before any reflective Avro class lookup. */
-    static void ensure() {}
+    /**
+     * Trusts the wire package (once). The serdes call it; call it yourself before building or
+     * writing generated records without a serde, or Avro refuses them with a SecurityException.
+     */
+    public static void ensure() {}
 }

@@ -1,0 +1,103 @@
+package io.kvpipe.producers.bench;
+
+import io.kvpipe.avro.Operation;
+import io.kvpipe.avro.Put;
+import io.kvpipe.avro.ReplyTo;
+import io.kvpipe.avro.Request;
+import io.kvpipe.producers.client.KvClient;
+import io.kvpipe.producers.client.KvClientConfig;
+import io.kvpipe.schemas.serde.TrustedAvroClasses;
+import io.kvpipe.schemas.serde.WireFormat;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Supplier;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificDatumWriter;
+
+/**
+ * One benchmark run, three measurements on the same broker, one after the other: the pipeline end
+ * to end (requests through the client, outcomes back), the raw producer, and the peer Streams app,
+ * the last two with records of the pipeline's request size. Ratios from one run are what to
+ * compare: the machines are shared and absolute figures move by a quarter between runs.
+ */
+public final class Bench {
+
+    private final KvClientConfig config;
+    private final Supplier<KvClient> clients;
+
+    public Bench(KvClientConfig config, Supplier<KvClient> clients) {
+        this.config = config;
+        this.clients = clients;
+    }
+
+    /** What one run measured. */
+    public record Report(LoadRun.Settings settings, int recordBytes, LoadRun.Result pipeline, double rawRecordsPerSecond,
+            double peerRecordsPerSecond) {
+
+        public String toJson() {
+            return String.format(Locale.ROOT, "{\"requests\":%d,\"keys\":%d,\"clients\":%d,\"record_bytes\":%d,"
+                            + "\"committed\":%d,\"rejected\":%d,\"failed\":%d,\"throughput_ops_s\":%.1f,"
+                            + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,"
+                            + "\"raw_producer_records_s\":%.1f,\"peer_streams_records_s\":%.1f,"
+                            + "\"ratio_vs_raw\":%.4f,\"ratio_vs_peer\":%.4f}",
+                    settings.requests(), settings.keys(), settings.clients(), recordBytes, pipeline.committed(),
+                    pipeline.rejected(), pipeline.failed(), pipeline.throughput(), pipeline.percentileMs(50),
+                    pipeline.percentileMs(99), pipeline.percentileMs(99.9), pipeline.latencyMicros().getMaxValue() / 1000.0,
+                    rawRecordsPerSecond, peerRecordsPerSecond, pipeline.throughput() / rawRecordsPerSecond,
+                    pipeline.throughput() / peerRecordsPerSecond);
+        }
+
+        public String toTable() {
+            return String.format(Locale.ROOT, """
+                    %d requests over %d keys from %d clients, %d-byte requests
+                      pipeline (end to end)   %10.0f ops/s   p50 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   (%d committed, %d rejected, %d failed)
+                      raw producer            %10.0f records/s   pipeline = %.3f of it
+                      peer Streams EOS app    %10.0f records/s   pipeline = %.3f of it""",
+                    settings.requests(), settings.keys(), settings.clients(), recordBytes, pipeline.throughput(),
+                    pipeline.percentileMs(50), pipeline.percentileMs(99), pipeline.percentileMs(99.9),
+                    pipeline.committed(), pipeline.rejected(), pipeline.failed(), rawRecordsPerSecond,
+                    pipeline.throughput() / rawRecordsPerSecond, peerRecordsPerSecond,
+                    pipeline.throughput() / peerRecordsPerSecond);
+        }
+    }
+
+    /** Runs the pipeline, then the raw producer, then the peer, with the same counts. */
+    public Report run(LoadRun.Settings settings, int partitions) throws Exception {
+        int recordBytes = requestBytes(settings.valueBytes());
+        LoadRun.Result pipeline = LoadRun.run(clients, settings, done -> { });
+        Map<String, Object> kafka = new HashMap<>(config.kafkaProperties());
+        kafka.put("bootstrap.servers", config.bootstrapServers().orElse("localhost:9092"));
+        String runId = Long.toString(System.currentTimeMillis(), 36);
+        double raw = RawProducerRun.run(kafka, "bench-raw-" + runId, partitions, settings.requests(), settings.keys(),
+                recordBytes);
+        double peer = PeerStreamsRun.run(kafka, runId, partitions, settings.requests(), settings.keys(), recordBytes);
+        return new Report(settings, recordBytes, pipeline, raw, peer);
+    }
+
+    /** The size of one put request on the wire, framing included, as the client writes it. */
+    static int requestBytes(int valueBytes) {
+        TrustedAvroClasses.ensure();
+        Request request = Request.newBuilder()
+                .setRequestId(UUID.randomUUID() + "-123456")
+                .setReplyTo(new ReplyTo(UUID.randomUUID().toString(), 3))
+                .setOps(List.of(new Operation("key-1234", new Put("v".repeat(valueBytes)))))
+                .setTimestampMs(System.currentTimeMillis())
+                .build();
+        try {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(out, null);
+            new SpecificDatumWriter<>(Request.class).write(request, encoder);
+            encoder.flush();
+            return WireFormat.HEADER_SIZE + out.size();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
