@@ -89,7 +89,7 @@ public final class AppInstance implements AutoCloseable {
             streams.setUncaughtExceptionHandler(e -> {
                 // Bad input never gets here (it is dead-lettered); what does is transient (registry
                 // or broker unreachable). Under exactly-once a new thread reprocesses the record.
-                log.warn("Stream thread {} failed and is replaced: {}", Thread.currentThread().getName(), rootMessage(e));
+                log.warn("Stream thread {} failed and is replaced: {}", Thread.currentThread().getName(), Failures.rootMessage(e));
                 liveness.forget(Thread.currentThread().getName());
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
@@ -185,16 +185,9 @@ public final class AppInstance implements AutoCloseable {
             try {
                 next.close();
             } catch (Exception e) {
-                log.warn("Stopping {}: {}", next.getClass().getSimpleName(), rootMessage(e));
+                log.warn("Stopping {}: {}", next.getClass().getSimpleName(), Failures.rootMessage(e));
             }
         }
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
 }

@@ -45,8 +45,16 @@ final class BenchTopics {
                     .all().get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (System.nanoTime() < deadline) {
-                Map<String, TopicDescription> topics = admin.describeTopics(List.of(names)).allTopicNames()
-                        .get(30, TimeUnit.SECONDS);
+                Map<String, TopicDescription> topics;
+                try {
+                    topics = admin.describeTopics(List.of(names)).allTopicNames().get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    if (e.getCause() instanceof org.apache.kafka.common.errors.RetriableException) {
+                        Thread.sleep(50); // just created: the broker does not know them yet
+                        continue;
+                    }
+                    throw e;
+                }
                 if (topics.values().stream().flatMap(t -> t.partitions().stream()).allMatch(p -> p.leader() != null)) {
                     warmUp(clientConfig, partitions, names);
                     return;

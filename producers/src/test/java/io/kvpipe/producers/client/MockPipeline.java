@@ -1,5 +1,6 @@
 package io.kvpipe.producers.client;
 
+import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;

@@ -1,5 +1,6 @@
 package io.kvpipe.schemas.serde;
 
+import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

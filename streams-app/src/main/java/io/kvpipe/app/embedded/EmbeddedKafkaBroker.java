@@ -1,5 +1,6 @@
 package io.kvpipe.app.embedded;
 
+import io.kvpipe.app.Failures;
 import io.kvpipe.app.StartupException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -71,7 +72,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.startup();
         } catch (RuntimeException e) {
             shutdownQuietly(server);
-            throw new StartupException("the embedded Kafka broker failed to start: " + rootMessage(e), e);
+            throw new StartupException("the embedded Kafka broker failed to start: " + Failures.rootMessage(e), e);
         }
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, logDir);
         broker.awaitReady();
@@ -149,7 +150,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     + e.getMessage(), e);
         } catch (Exception e) {
             throw new StartupException("cannot format the Kafka data directory " + logDir.toAbsolutePath() + ": "
-                    + rootMessage(e), e);
+                    + Failures.rootMessage(e), e);
         }
     }
 
@@ -170,7 +171,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
                     if (System.nanoTime() > deadline) {
                         close();
                         throw new StartupException("the embedded Kafka broker on " + bootstrapServers
-                                + " did not come up within " + READY_TIMEOUT.toSeconds() + " s: " + rootMessage(e));
+                                + " did not come up within " + READY_TIMEOUT.toSeconds() + " s: " + Failures.rootMessage(e));
                     }
                 }
                 if (System.nanoTime() > deadline) {
@@ -197,15 +198,8 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             server.shutdown();
             server.awaitShutdown();
         } catch (RuntimeException e) {
-            log.warn("Kafka broker shutdown: {}", rootMessage(e));
+            log.warn("Kafka broker shutdown: {}", Failures.rootMessage(e));
         }
     }
 
-    static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
 }

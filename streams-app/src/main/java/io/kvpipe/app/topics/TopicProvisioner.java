@@ -15,6 +15,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,9 +74,8 @@ public final class TopicProvisioner {
         List<String> names = specs.stream().map(TopicSpec::name).toList();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (true) {
-            Map<String, TopicDescription> descriptions = call("describe topics",
-                    admin.describeTopics(names).allTopicNames());
-            boolean allLed = descriptions.values().stream()
+            Map<String, TopicDescription> descriptions = describeWhenKnown(names);
+            boolean allLed = descriptions != null && descriptions.values().stream()
                     .flatMap(d -> d.partitions().stream())
                     .map(TopicPartitionInfo::leader)
                     .allMatch(leader -> leader != null && !leader.isEmpty());
@@ -100,6 +100,20 @@ public final class TopicProvisioner {
             } catch (InterruptedException e) {
                 throw interruptedOrTimedOut("wait for partition leaders", e);
             }
+        }
+    }
+
+    /** The topics' descriptions, or null while the broker does not know them all yet (just created). */
+    private Map<String, TopicDescription> describeWhenKnown(List<String> names) {
+        try {
+            return admin.describeTopics(names).allTopicNames().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RetriableException) {
+                return null;
+            }
+            throw new StartupException("cannot describe topics: " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException | TimeoutException e) {
+            throw interruptedOrTimedOut("describe topics", e);
         }
     }
 

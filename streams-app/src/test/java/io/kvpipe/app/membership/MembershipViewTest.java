@@ -1,5 +1,6 @@
 package io.kvpipe.app.membership;
 
+import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;

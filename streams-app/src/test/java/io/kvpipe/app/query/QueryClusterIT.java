@@ -1,5 +1,6 @@
 package io.kvpipe.app.query;
 
+import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import io.kvpipe.app.heartbeat.HeartbeatPublisher;
 import io.kvpipe.app.heartbeat.HeartbeatSettings;
 import io.kvpipe.app.heartbeat.ProcessingLiveness;
 import io.kvpipe.app.heartbeat.StreamsLocalTasks;
-import io.kvpipe.app.membership.InMemorySchemaRegistry;
 import io.kvpipe.app.membership.MemberStatus;
 import io.kvpipe.app.membership.MembershipSettings;
 import io.kvpipe.app.membership.MembershipView;

@@ -1,11 +1,11 @@
 package io.kvpipe.app.query;
 
+import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kvpipe.app.membership.InMemorySchemaRegistry;
 import io.kvpipe.app.membership.MembershipSettings;
 import io.kvpipe.app.membership.MembershipView;
 import io.kvpipe.avro.Heartbeat;

@@ -1,5 +1,6 @@
 package io.kvpipe.app.topology;
 
+import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvpipe.app.heartbeat.ProcessingLiveness;

@@ -1,5 +1,6 @@
 package io.kvpipe.app.topology;
 
+import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import static io.kvpipe.app.topology.Requests.put;
 import static io.kvpipe.app.topology.Requests.request;
 import static org.assertj.core.api.Assertions.assertThat;
