@@ -12,6 +12,12 @@ public final class Limits {
     /** A value is at most this many bytes of UTF-8 (Kafka's default record limit is 1 MiB). */
     public static final int MAX_VALUE_BYTES = 256 * 1024;
 
+    /**
+     * A request id is 1 to this many bytes of UTF-8: it keys the outcome record and the dedup entry,
+     * so an unbounded one could make them too large to write.
+     */
+    public static final int MAX_REQUEST_ID_BYTES = 1024;
+
     /** A request (a transaction) holds at most this many operations. */
     public static final int MAX_OPS = 64;
 

@@ -9,7 +9,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 /**
  * A {@link SchemaRegistryClient} for any Confluent-compatible schema registry, over its REST API.
@@ -99,8 +98,9 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
      * {@inheritDoc}
      *
      * @throws SchemaRegistryException with error code 40403 if no schema has that id, with {@link
-     *     SchemaRegistryException#NO_ERROR_CODE} if no registry answers, or if the schema there is
-     *     not an Avro schema
+     *     SchemaRegistryException#NO_ERROR_CODE} if no registry answers
+     * @throws UnusableSchemaException if the schema there is not a usable Avro schema (another
+     *     type, references, or it does not parse)
      */
     @Override
     public Schema schemaById(int id) {
@@ -111,15 +111,18 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
         JsonNode answer = http.get("/schemas/ids/" + id);
         String type = answer.path("schemaType").asText("AVRO");
         if (!type.equals("AVRO")) {
-            throw new SchemaRegistryException("schema " + id + " is a " + type
-                    + " schema, not an Avro one", SchemaRegistryException.NO_ERROR_CODE);
+            throw new UnusableSchemaException("schema " + id + " is a " + type + " schema, not an Avro one");
+        }
+        if (answer.path("references").size() > 0) {
+            throw new UnusableSchemaException("schema " + id + " has references, which this client does not resolve");
         }
         Schema schema;
         try {
             schema = new Schema.Parser().parse(answer.path("schema").asText());
-        } catch (SchemaParseException e) {
-            throw new SchemaRegistryException("schema " + id + " from the registry does not parse as Avro: "
-                    + e.getMessage(), SchemaRegistryException.NO_ERROR_CODE);
+        } catch (RuntimeException e) {
+            // SchemaParseException, but also AvroTypeException and friends (an invalid default...).
+            throw new UnusableSchemaException("schema " + id + " from the registry does not parse as Avro: "
+                    + e.getMessage());
         }
         Schema raced = schemas.putIfAbsent(id, schema);
         return raced != null ? raced : schema;

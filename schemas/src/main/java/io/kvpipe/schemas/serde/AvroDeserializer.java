@@ -80,7 +80,15 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         }
         ByteBuffer buffer = ByteBuffer.wrap(bytes);
         int id = WireFormat.readSchemaId(buffer);
-        DatumReader<Object> reader = readerFor(id);
+        DatumReader<Object> reader;
+        try {
+            reader = readerFor(id);
+        } catch (SerializationException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // e.g. a generated class that cannot be loaded for the writer's schema
+            throw new SerializationException("Could not build a reader for schema id " + id + ": " + e, e);
+        }
         try {
             Object datum = reader.read(null, DecoderFactory.get()
                     .binaryDecoder(bytes, buffer.position(), buffer.remaining(), null));
@@ -101,7 +109,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         try {
             writer = registry.schemaById(id);
         } catch (SchemaRegistryException e) {
-            if (e.errorCode() == SchemaRegistryException.SCHEMA_NOT_FOUND) {
+            if (isPermanent(e)) {
                 throw new UnknownSchemaException(id, e);
             }
             throw new SerializationException("Could not fetch schema id " + id + ": " + e.getMessage(), e);
@@ -110,6 +118,18 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         reader = specific ? new SpecificDatumReader<>(writer, reading) : new GenericDatumReader<>(writer, reading);
         readers.put(id, reader);
         return reader;
+    }
+
+    /**
+     * Whether asking again cannot help: the id is unknown (404 family), refused as invalid (422
+     * family), or names a schema no Avro reader can use. Unreachable registries, 5xx answers and
+     * authorization failures are transient or operational, and must not turn records into dead letters.
+     */
+    private static boolean isPermanent(SchemaRegistryException e) {
+        int code = e.errorCode();
+        return e instanceof io.kvpipe.schemas.registry.UnusableSchemaException
+                || code == 404 || (code >= 40400 && code <= 40499)
+                || code == 422 || (code >= 42200 && code <= 42299);
     }
 
     private Schema readerFromWriter(Schema writer) {

@@ -144,6 +144,38 @@ class AvroSerdeTest {
                 .hasMessageContaining("unreachable");
     }
 
+    @Test
+    void anIdOfASchemaNoAvroReaderCanUseIsPermanentLikeAnUnknownOne() {
+        registry.unusable(77);
+
+        assertThatThrownBy(() -> serde.deserializer().deserialize(TOPIC, new byte[] {0, 0, 0, 0, 77, 2}))
+                .isInstanceOfSatisfying(UnknownSchemaException.class, e -> assertThat(e.schemaId()).isEqualTo(77))
+                .hasMessageContaining("PROTOBUF");
+    }
+
+    @Test
+    void onlyNotFoundAndInvalidAnswersArePermanentAuthorizationAndServerErrorsAreNot() {
+        for (int code : new int[] {40401, 42201}) {
+            assertThatThrownBy(() -> deserializerAnswering(code).deserialize(TOPIC, new byte[] {0, 0, 0, 0, 1, 2}))
+                    .as("error code %d", code).isInstanceOf(UnknownSchemaException.class);
+        }
+        for (int code : new int[] {40301, 401, 50001, 500}) {
+            assertThatThrownBy(() -> deserializerAnswering(code).deserialize(TOPIC, new byte[] {0, 0, 0, 0, 1, 2}))
+                    .as("error code %d", code).isInstanceOf(SerializationException.class)
+                    .isNotInstanceOf(UnknownSchemaException.class);
+        }
+    }
+
+    private static AvroDeserializer<Heartbeat> deserializerAnswering(int errorCode) {
+        SchemaRegistryClient answering = new InMemorySchemaRegistry() {
+            @Override
+            public synchronized Schema schemaById(int id) {
+                throw new SchemaRegistryException("registry said " + errorCode, errorCode);
+            }
+        };
+        return new AvroDeserializer<>(answering, Heartbeat.class);
+    }
+
     private static Heartbeat heartbeat() {
         return Heartbeat.newBuilder()
                 .setInstanceId("app-1")

@@ -19,6 +19,13 @@ public class InMemorySchemaRegistry implements SchemaRegistryClient {
     private final Map<String, Map<Schema, Integer>> subjects = new HashMap<>();
     private volatile boolean unreachable;
 
+    private final java.util.Set<Integer> unusable = new java.util.HashSet<>();
+
+    /** Makes {@code id} resolve, as a registry holding a Protobuf schema under it would, to no usable Avro schema. */
+    public synchronized void unusable(int id) {
+        unusable.add(id);
+    }
+
     public void unreachable(boolean unreachable) {
         this.unreachable = unreachable;
     }
@@ -55,6 +62,9 @@ public class InMemorySchemaRegistry implements SchemaRegistryClient {
     @Override
     public synchronized Schema schemaById(int id) {
         reach();
+        if (unusable.contains(id)) {
+            throw new io.kvpipe.schemas.registry.UnusableSchemaException("schema " + id + " is a PROTOBUF schema, not an Avro one");
+        }
         Schema schema = schemas.get(id);
         if (schema == null) {
             throw new SchemaRegistryException("Schema " + id + " not found", SchemaRegistryException.SCHEMA_NOT_FOUND);

@@ -60,8 +60,8 @@ final class RequestDecoder {
         try {
             decoded = requests.deserialize(topic, value);
         } catch (UnknownSchemaException e) {
-            return new Undecodable(DeadLetterReason.UNKNOWN_SCHEMA,
-                    "the value names schema id " + e.schemaId() + ", which the schema registry does not know");
+            return new Undecodable(DeadLetterReason.UNKNOWN_SCHEMA, "the value names schema id " + e.schemaId()
+                    + ", which does not resolve to a usable Avro schema: " + e.getCause().getMessage());
         } catch (SerializationException e) {
             SchemaRegistryException registryFailure = registryFailure(e);
             if (registryFailure != null) {

@@ -90,6 +90,9 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
             if (why.deadLettered()) {
                 deadLetter(record, source, why.deadLetterReason(), why.detail(), nowMs);
             }
+            if (!why.answerable()) {
+                return;
+            }
             reply(record, request, Outcome.newBuilder()
                     .setRequestId(request.getRequestId())
                     .setStatus(OutcomeStatus.REJECTED)

@@ -32,16 +32,21 @@ import java.util.Optional;
 final class RequestValidator {
 
     /** Why a request is refused before it is applied. */
-    record Invalid(DeadLetterReason deadLetterReason, String detail, Integer failedOp) {
+    record Invalid(DeadLetterReason deadLetterReason, String detail, Integer failedOp, boolean answerable) {
 
         /** Bad input: dead-lettered with {@code reason}, and rejected. */
         static Invalid badInput(DeadLetterReason reason, String detail, Integer failedOp) {
-            return new Invalid(reason, detail, failedOp);
+            return new Invalid(reason, detail, failedOp, true);
+        }
+
+        /** Bad input that cannot even be answered (its id could not key an outcome): dead-lettered only. */
+        static Invalid unanswerable(DeadLetterReason reason, String detail) {
+            return new Invalid(reason, detail, null, false);
         }
 
         /** Well-formed but not supported: rejected only. */
         static Invalid unsupported(String detail) {
-            return new Invalid(null, detail, null);
+            return new Invalid(null, detail, null, true);
         }
 
         boolean deadLettered() {
@@ -61,6 +66,14 @@ final class RequestValidator {
     Optional<Invalid> validate(Request request, int partition) {
         if (request.getRequestId() == null || request.getRequestId().isEmpty()) {
             return malformed("the request id is empty", null);
+        }
+        int idBytes = request.getRequestId().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+        if (idBytes > Limits.MAX_REQUEST_ID_BYTES) {
+            // Its outcome and dedup entry are keyed by the id: writing them could exceed the record
+            // size limit and fail the transaction on every retry, so it gets a dead letter only.
+            return Optional.of(Invalid.unanswerable(DeadLetterReason.MALFORMED_REQUEST, "the request id is " + idBytes
+                    + " bytes of UTF-8, more than the limit of " + Limits.MAX_REQUEST_ID_BYTES
+                    + "; no outcome can be addressed with it"));
         }
         List<Operation> ops = request.getOps();
         if (ops == null || ops.isEmpty()) {

@@ -77,6 +77,13 @@ class BadInputTest {
                 }, "magic byte 1"),
                 new BadRecord("unknown schema id", p -> keyed(key, withSchemaId(p.encode(request("r", put(key, "v"))), 999)),
                         DeadLetterReason.UNKNOWN_SCHEMA, false, "999"),
+                new BadRecord("a schema id of a Protobuf schema", p -> {
+                    p.registry.unusable(777);
+                    return keyed(key, withSchemaId(p.encode(request("r", put(key, "v"))), 777));
+                }, DeadLetterReason.UNKNOWN_SCHEMA, false, "PROTOBUF"),
+                new BadRecord("a request id too long to key an outcome", p -> keyed(key,
+                        p.encode(request("r".repeat(Limits.MAX_REQUEST_ID_BYTES + 1), put(key, "v")))),
+                        DeadLetterReason.MALFORMED_REQUEST, false, "request id is 1025 bytes"),
                 undecodable("a known header then bytes that are not Avro", p -> {
                     byte[] bytes = Arrays.copyOf(p.encode(request("r", put(key, "v"))), 5 + 12);
                     Arrays.fill(bytes, 5, bytes.length, (byte) 0xFF);

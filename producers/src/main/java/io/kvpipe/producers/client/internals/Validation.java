@@ -55,7 +55,7 @@ public final class Validation {
     }
 
     /**
-     * A request id given by the application (for a retry): 1 to {@link Limits#MAX_KEY_BYTES} bytes
+     * A request id given by the application (for a retry): 1 to {@link Limits#MAX_REQUEST_ID_BYTES} bytes
      * of valid UTF-8, as it is the record key of the outcome.
      *
      * @throws IllegalArgumentException otherwise
@@ -65,8 +65,8 @@ public final class Validation {
             throw new IllegalArgumentException("a request id must not be null or blank");
         }
         int bytes = utf8Length(requestId, "request id");
-        if (bytes > Limits.MAX_KEY_BYTES) {
-            throw new IllegalArgumentException("a request id is at most " + Limits.MAX_KEY_BYTES
+        if (bytes > Limits.MAX_REQUEST_ID_BYTES) {
+            throw new IllegalArgumentException("a request id is at most " + Limits.MAX_REQUEST_ID_BYTES
                     + " bytes of UTF-8, got " + bytes + " bytes");
         }
         return requestId;
