@@ -74,6 +74,12 @@ public final class Environment implements AutoCloseable {
      * @throws StartupException if a port is taken, or a broker or registry does not answer
      */
     public static Environment start(Settings settings) {
+        if (settings.bootstrapServers() != null && settings.schemaRegistryUrl() == null) {
+            // The embedded registry is a single writer of _schemas: on a shared cluster a second one
+            // would hand out clashing ids. It comes only with the embedded broker.
+            throw new StartupException("with --bootstrap-servers, give --schema-registry-url too: the embedded "
+                    + "registry runs only with the embedded broker");
+        }
         Deque<AutoCloseable> started = new ArrayDeque<>();
         try {
             if (settings.wipe() && settings.bootstrapServers() == null) {

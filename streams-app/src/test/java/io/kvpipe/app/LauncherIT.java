@@ -76,6 +76,15 @@ class LauncherIT {
     }
 
     @Test
+    void anExternalKafkaWithoutARegistryUrlIsRefusedBeforeAnythingStarts() {
+        int exit = run("--data-dir", dataDir.toString(), "--bootstrap-servers", "localhost:1", "--exit-when-ready");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err().strip()).isEqualTo("kvpipe: with --bootstrap-servers, give --schema-registry-url too: "
+                + "the embedded registry runs only with the embedded broker");
+    }
+
+    @Test
     void aBadClientPropertyIsOneLineAndANonZeroExit() {
         int exit = run("--data-dir", dataDir.toString(), "-X", "no-equals-sign", "--exit-when-ready");
 

@@ -47,6 +47,7 @@ public final class MembershipView implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(MembershipView.class);
     private static final Duration POLL = Duration.ofMillis(100);
+    private static final Duration RETRY_PAUSE = Duration.ofSeconds(1);
 
     private final MembershipSettings settings;
     private final LongSupplier clock;
@@ -216,33 +217,59 @@ public final class MembershipView implements AutoCloseable {
     }
 
     private void run() {
+        Map<TopicPartition, Long> startEnd = null;
         try {
-            Map<TopicPartition, Long> startEnd = assignFromBeginning();
-            if (startEnd == null) {
-                return;
-            }
             while (running) {
-                for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
-                    Long end = startEnd.get(new TopicPartition(record.topic(), record.partition()));
-                    boolean replayed = end != null && record.offset() < end;
-                    fold(record, replayed ? record.timestamp() : clock.getAsLong());
-                }
-                if (!caughtUp) {
-                    caughtUp = startEnd.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
-                    if (caughtUp) {
-                        LOG.info("Membership view caught up with {}: {} instance(s) known", settings.topic(),
-                                members().size());
+                try {
+                    if (startEnd == null) {
+                        startEnd = assignFromBeginning();
+                        if (startEnd == null) {
+                            return;
+                        }
+                    }
+                    pollOnce(startEnd);
+                } catch (WakeupException e) {
+                    return;
+                } catch (RuntimeException e) {
+                    if (!running) {
+                        return;
+                    }
+                    // A degraded broker must not freeze the view for good (every peer would turn
+                    // DEAD and queries would stop forwarding): log, pause, and read on.
+                    LOG.warn("Reading {} failed; the membership view retries in {} ms: {}", settings.topic(),
+                            RETRY_PAUSE.toMillis(), e.toString());
+                    if (!pause()) {
+                        return;
                     }
                 }
             }
-        } catch (WakeupException e) {
-            // closing
-        } catch (RuntimeException e) {
-            if (running) {
-                LOG.error("The membership view stopped reading {}: {}", settings.topic(), e.toString());
-            }
         } finally {
             consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
+        }
+    }
+
+    private void pollOnce(Map<TopicPartition, Long> startEnd) {
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(POLL)) {
+            Long end = startEnd.get(new TopicPartition(record.topic(), record.partition()));
+            boolean replayed = end != null && record.offset() < end;
+            fold(record, replayed ? record.timestamp() : clock.getAsLong());
+        }
+        if (!caughtUp) {
+            caughtUp = startEnd.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            if (caughtUp) {
+                LOG.info("Membership view caught up with {}: {} instance(s) known", settings.topic(),
+                        members().size());
+            }
+        }
+    }
+
+    private static boolean pause() {
+        try {
+            Thread.sleep(RETRY_PAUSE.toMillis());
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
         }
     }
 
