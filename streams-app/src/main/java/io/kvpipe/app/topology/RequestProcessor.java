@@ -30,9 +30,6 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
 
     /** How often the wall-clock punctuator proves the thread is alive. */
     static final Duration LIVENESS_INTERVAL = Duration.ofMillis(100);
-    /** How often expired outcomes are forgotten, and at most how many per run. */
-    static final Duration PURGE_INTERVAL = Duration.ofMillis(250);
-    static final int PURGE_BATCH = 5_000;
     /**
      * A dead letter keeps at most this much of the original value and key, so that it always fits
      * Kafka's default 1 MiB record limit even when the bad record itself nearly filled it (a dead
@@ -44,7 +41,7 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
 
     private final ProcessingLiveness liveness;
     private final String instanceId;
-    private final long retentionMs;
+    private final Duration retention;
     private final RequestDecoder decoder;
     private final RequestValidator validator;
 
@@ -55,7 +52,7 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
     RequestProcessor(TopologySettings settings) {
         this.liveness = settings.liveness();
         this.instanceId = settings.instanceId();
-        this.retentionMs = settings.dedupRetention().toMillis();
+        this.retention = settings.dedupRetention();
         this.decoder = new RequestDecoder(settings.registry());
         this.validator = new RequestValidator(settings.requestPartitions());
     }
@@ -64,10 +61,8 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.kv = context.getStateStore(StoreNames.KV);
-        this.dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), context.getStateStore(DedupLog.EXPIRY_STORE));
+        this.dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), retention);
         context.schedule(LIVENESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> liveness.tick());
-        context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
-                now -> dedup.forgetBefore(now - retentionMs, PURGE_BATCH));
     }
 
     @Override
@@ -101,7 +96,7 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
             return;
         }
 
-        Outcome first = dedup.find(request.getRequestId());
+        Outcome first = dedup.find(request.getRequestId(), nowMs);
         if (first != null) {
             reply(record, request, first);
             return;

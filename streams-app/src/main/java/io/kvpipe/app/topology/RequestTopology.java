@@ -47,9 +47,10 @@ import org.apache.kafka.streams.state.Stores;
  *       the same way again.</li>
  * </ol>
  * Every record, and a wall-clock punctuator every 100 ms, ticks the {@code ProcessingLiveness}.
- * A second wall-clock punctuator forgets outcomes older than the retention, every 250 ms, at most
- * 5,000 per run, through a time index (store {@code dedup-expiry}), so its cost is bounded and
- * proportional to what it forgets.
+ * The dedup store is a window store whose retention is the dedup retention: an outcome is
+ * remembered with one store write (one changelog record), and outcomes older than the retention
+ * are forgotten exactly at lookup and dropped by whole time segments, with no tombstones and no
+ * purge (see {@code DedupLog}).
  *
  * <h2>Outputs</h2>
  * Keys are UTF-8 strings, values Avro in the Confluent wire format (subject {@code <topic>-value}).
@@ -84,7 +85,7 @@ import org.apache.kafka.streams.state.Stores;
  *       and the deserialization handler are not used. A new application starts at the earliest
  *       offset.</li>
  *   <li>Store values are Avro too; their schemas are registered under
- *       {@code <application.id>-kv-changelog-value} and {@code <application.id>-dedup-changelog-value},
+ *       {@code <application.id>-kv-changelog-value} and {@code <application.id>-dedup-window-changelog-value},
  *       so the registry must accept registrations (the serializer's default).</li>
  * </ul>
  */
@@ -114,10 +115,8 @@ public final class RequestTopology {
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.KV),
                 Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEDUP),
-                Serdes.String(), AvroSerde.forValues(Outcome.class, registry)), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupLog.EXPIRY_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+        topology.addStateStore(DedupLog.storeBuilder(settings.dedupRetention(),
+                AvroSerde.forValues(Outcome.class, registry)), PROCESSOR);
 
         ConsistentHashPartitioner byKey = new ConsistentHashPartitioner();
         topology.addSink(CHANGES_SINK, topics.changes(), new StringSerializer(),

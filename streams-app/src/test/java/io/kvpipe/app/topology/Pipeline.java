@@ -31,6 +31,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -62,6 +63,8 @@ final class Pipeline implements AutoCloseable {
     private final AvroSerializer<Request> clientSerializer = new AvroSerializer<>(registry, false);
     private final List<Integer> replyDecisions = new ArrayList<>();
     private final Map<String, List<Integer>> sinkDecisions = new HashMap<>();
+    private final Duration dedupRetention;
+    private Instant wallClock = START;
     private long nextOffset;
 
     Pipeline(Path stateDir) {
@@ -69,6 +72,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     Pipeline(Path stateDir, Duration dedupRetention) {
+        this.dedupRetention = dedupRetention;
         TopologySettings settings = TopologySettings.builder()
                 .topics(topics)
                 .requestPartitions(Keys.PARTITIONS)
@@ -145,12 +149,21 @@ final class Pipeline implements AutoCloseable {
         return driver.getKeyValueStore(StoreNames.KV);
     }
 
-    KeyValueStore<String, Outcome> dedup() {
-        return driver.getKeyValueStore(StoreNames.DEDUP);
+    /** The outcomes the dedup store remembers now (by the driver's wall clock), by request id. */
+    Remembered dedup() {
+        WindowStore<String, Outcome> store = driver.getWindowStore(StoreNames.DEDUP);
+        DedupLog log = new DedupLog(store, dedupRetention);
+        return requestId -> log.find(requestId, wallClock.toEpochMilli());
     }
 
-    void advance(Duration wallClock) {
-        driver.advanceWallClockTime(wallClock);
+    /** What the dedup store remembers. */
+    interface Remembered {
+        Outcome get(String requestId);
+    }
+
+    void advance(Duration by) {
+        driver.advanceWallClockTime(by);
+        wallClock = wallClock.plus(by);
     }
 
     @Override
