@@ -24,7 +24,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Processes the requests of one partition: decode, validate, deduplicate, decide and apply in one
- * step, then publish change events and the outcome. See {@link RequestTopology} for the promise.
+ * step, then publish change events and the outcome. A record holds one request or a batch of them;
+ * each request of a batch goes through the same steps, in order, as if it were a record of its own
+ * at the batch's offset. See {@link RequestTopology} for the promise.
  */
 final class RequestProcessor implements Processor<byte[], byte[], String, Object> {
 
@@ -77,22 +79,46 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
             deadLetter(record, source, bad.reason(), bad.detail(), nowMs);
             return;
         }
-        Request request = ((RequestDecoder.Decoded) decoding).request();
+        RequestDecoder.Decoded decoded = (RequestDecoder.Decoded) decoding;
+        List<Request> requests = decoded.requests();
+        if (!decoded.batch()) {
+            processOne(record, source, requests.get(0), null, nowMs);
+            return;
+        }
+        int count = requests.size();
+        if (count == 0) {
+            deadLetter(record, source, DeadLetterReason.MALFORMED_REQUEST, "the batch holds no requests", nowMs);
+            return;
+        }
+        if (count > Limits.MAX_BATCH_REQUESTS) {
+            String detail = "the batch holds " + count + " requests, more than the limit of "
+                    + Limits.MAX_BATCH_REQUESTS;
+            deadLetter(record, source, DeadLetterReason.MALFORMED_REQUEST, detail, nowMs);
+            for (Request request : requests) {
+                reply(record, request, invalidRequest(request, detail, null, nowMs));
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            processOne(record, source, requests.get(i), "request " + i + " of a batch of " + count, nowMs);
+        }
+    }
 
+    /**
+     * One request, alone in its record or one of a batch ({@code inBatch} then says which, for dead
+     * letters, whose original bytes are the whole record's); the same steps either way.
+     */
+    private void processOne(Record<byte[], byte[]> record, RecordMetadata source, Request request, String inBatch,
+                            long nowMs) {
         Optional<RequestValidator.Invalid> invalid = validator.validate(request, source.partition());
         if (invalid.isPresent()) {
             RequestValidator.Invalid why = invalid.get();
             if (why.deadLettered()) {
-                deadLetter(record, source, why.deadLetterReason(), why.detail(), nowMs);
+                String detail = inBatch == null ? why.detail()
+                        : inBatch + " (request id " + Text.quote(request.getRequestId()) + "): " + why.detail();
+                deadLetter(record, source, why.deadLetterReason(), detail, nowMs);
             }
-            reply(record, request, Outcome.newBuilder()
-                    .setRequestId(request.getRequestId())
-                    .setStatus(OutcomeStatus.REJECTED)
-                    .setReason(RejectReason.INVALID_REQUEST)
-                    .setFailedOp(why.failedOp())
-                    .setDetail(why.detail())
-                    .setTimestampMs(nowMs)
-                    .build());
+            reply(record, request, invalidRequest(request, why.detail(), why.failedOp(), nowMs));
             return;
         }
 
@@ -105,6 +131,17 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
         Outcome outcome = apply(record, request, source, nowMs);
         dedup.remember(outcome);
         reply(record, request, outcome);
+    }
+
+    private static Outcome invalidRequest(Request request, String detail, Integer failedOp, long nowMs) {
+        return Outcome.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setStatus(OutcomeStatus.REJECTED)
+                .setReason(RejectReason.INVALID_REQUEST)
+                .setFailedOp(failedOp)
+                .setDetail(detail)
+                .setTimestampMs(nowMs)
+                .build();
     }
 
     private Outcome apply(Record<byte[], byte[]> record, Request request, RecordMetadata source, long nowMs) {

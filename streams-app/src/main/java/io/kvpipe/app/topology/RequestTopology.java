@@ -23,12 +23,22 @@ import org.apache.kafka.streams.state.Stores;
  * keys that hash to it, and applies that partition's requests one at a time, each atomically.
  *
  * <h2>Per request record</h2>
+ * A record holds one {@code Request} or a {@code RequestBatch} of them ({@code RequestsValue}). A
+ * batch's requests go through steps 2 to 5 one after the other, in order, each as if it were a
+ * record of its own at the batch's offset: its own validation, dedup, outcome and change events,
+ * independent of the others' success or failure. A dead letter for one of them carries the whole
+ * record's bytes and says which request it was ({@code request i of a batch of n (request id
+ * ...): }); its outcome's detail is the request's own. An empty batch is dead-lettered
+ * {@code MALFORMED_REQUEST} (there is no one to answer); a batch of more than
+ * {@code Limits.MAX_BATCH_REQUESTS} is dead-lettered once and each of its requests rejected
+ * {@code INVALID_REQUEST}. The whole record is one processing step: under exactly-once all its
+ * effects commit together.
  * <ol>
- *   <li><b>Decode</b> the raw key (UTF-8 routing key) and value ({@code Request}, Confluent Avro).
- *       Undecodable bytes are dead-lettered {@code UNDECODABLE}, an unknown schema id
- *       {@code UNKNOWN_SCHEMA}. An unreachable schema registry is not bad input: it throws
- *       {@link SchemaRegistryUnavailableException}, which ends the stream thread; the record is
- *       processed again by the replacement thread (see "Wiring").</li>
+ *   <li><b>Decode</b> the raw key (UTF-8 routing key) and value ({@code Request} or
+ *       {@code RequestBatch}, Confluent Avro). Undecodable bytes are dead-lettered
+ *       {@code UNDECODABLE}, an unknown schema id {@code UNKNOWN_SCHEMA}. An unreachable schema
+ *       registry is not bad input: it throws {@link SchemaRegistryUnavailableException}, which ends
+ *       the stream thread; the record is processed again by the replacement thread (see "Wiring").</li>
  *   <li><b>Validate</b> (sizes, keys, actions, routing; see {@code RequestValidator}). Bad input
  *       becomes a {@code DeadLetter} (reason, detail, original bytes, source topic, partition and
  *       offset, instance id, time) and a {@code REJECTED / INVALID_REQUEST} outcome with the same

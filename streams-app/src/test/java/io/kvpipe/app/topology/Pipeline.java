@@ -11,6 +11,7 @@ import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.AvroSerializer;
+import io.kvpipe.schemas.serde.RequestsWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,6 +62,7 @@ final class Pipeline implements AutoCloseable {
     final TestOutputTopic<String, Outcome> results;
     final TestOutputTopic<String, DeadLetter> deadLetters;
     private final AvroSerializer<Request> clientSerializer = new AvroSerializer<>(registry, false);
+    private final RequestsWriter batchWriter = new RequestsWriter(registry, topics.requests(), true);
     private final List<Integer> replyDecisions = new ArrayList<>();
     private final Map<String, List<Integer>> sinkDecisions = new HashMap<>();
     private final Duration dedupRetention;
@@ -114,6 +116,17 @@ final class Pipeline implements AutoCloseable {
 
     byte[] encode(Request request) {
         return clientSerializer.serialize(topics.requests(), request);
+    }
+
+    /** Sends {@code requests} as one {@code RequestBatch} record keyed by the first op's key; returns its offset. */
+    long sendBatch(Request... requests) {
+        return sendRaw(requests[0].getOps().get(0).getKey().getBytes(StandardCharsets.UTF_8),
+                encodeBatch(List.of(requests)));
+    }
+
+    /** A {@code RequestBatch} value as the client writes it. */
+    byte[] encodeBatch(List<Request> requests) {
+        return batchWriter.batch(requests.stream().map(batchWriter::encode).toList());
     }
 
     /** The one outcome the last request produced. */
