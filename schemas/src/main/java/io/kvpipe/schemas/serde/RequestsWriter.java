@@ -4,7 +4,6 @@ import io.kvpipe.avro.Request;
 import io.kvpipe.schemas.RequestsValue;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.util.List;
 import org.apache.avro.Schema;
@@ -60,7 +59,11 @@ public final class RequestsWriter {
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Could not encode request " + request.getRequestId() + ": " + e, e);
         }
-        return buffer.out.toByteArray();
+        byte[] bytes = buffer.out.toByteArray();
+        if (bytes.length > 1 << 20) {
+            BUFFERS.remove(); // do not keep a huge buffer per thread
+        }
+        return bytes;
     }
 
     /**
@@ -170,7 +173,7 @@ public final class RequestsWriter {
     }
 
     private static final class Buffer {
-        final ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        final ByteSink out = new ByteSink(256);
         BinaryEncoder encoder;
     }
 }
