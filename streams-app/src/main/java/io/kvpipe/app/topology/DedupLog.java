@@ -1,8 +1,6 @@
 package io.kvpipe.app.topology;
 
-import io.kvpipe.avro.Outcome;
 import java.time.Duration;
-import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
@@ -13,8 +11,10 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  * The outcomes of applied requests by request id ({@link StoreNames#DEDUP}), so a retry gets the
  * first outcome for the dedup retention.
  *
- * <p>One RocksDB window store: the key is the request id, the window start is the outcome's
- * {@code timestampMs} (the processing time), the store's retention is the dedup retention. So
+ * <p>One RocksDB window store: the key is the request id, the value the outcome exactly as it was
+ * written to the results topic (Confluent wire format, the results topic's schema id), so that a
+ * retry is answered with the same bytes and nothing is encoded twice; the window start is the
+ * outcome's {@code timestampMs} (the processing time); the store's retention is the dedup retention. So
  * remembering an outcome is one store write and one changelog record, and forgetting costs
  * nothing: Kafka Streams drops whole time segments once they are older than the retention (the
  * store's time is the newest outcome time it has seen), and the changelog topic is
@@ -34,10 +34,10 @@ final class DedupLog {
      */
     private static final Duration WINDOW = Duration.ofMillis(1);
 
-    private final WindowStore<String, Outcome> outcomes;
+    private final WindowStore<String, byte[]> outcomes;
     private final long retentionMs;
 
-    DedupLog(WindowStore<String, Outcome> outcomes, Duration retention) {
+    DedupLog(WindowStore<String, byte[]> outcomes, Duration retention) {
         this.outcomes = outcomes;
         this.retentionMs = retention.toMillis();
     }
@@ -47,22 +47,22 @@ final class DedupLog {
      * retention: the store hides windows older than {@code newest - retention + 1}, and the lookup
      * keeps the boundary millisecond ({@code timestampMs == nowMs - retention}) itself.
      */
-    static StoreBuilder<WindowStore<String, Outcome>> storeBuilder(Duration retention, Serde<Outcome> values) {
+    static StoreBuilder<WindowStore<String, byte[]>> storeBuilder(Duration retention) {
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(StoreNames.DEDUP, retention.plusMillis(1), WINDOW, false),
-                Serdes.String(), values);
+                Serdes.String(), Serdes.ByteArray());
     }
 
-    /** The outcome of {@code requestId} remembered at {@code nowMs}, or null. */
-    Outcome find(String requestId, long nowMs) {
+    /** The encoded outcome of {@code requestId} remembered at {@code nowMs}, or null. */
+    byte[] find(String requestId, long nowMs) {
         long from = Math.max(0L, nowMs - retentionMs);
-        try (WindowStoreIterator<Outcome> newestFirst = outcomes.backwardFetch(requestId, from, Long.MAX_VALUE)) {
+        try (WindowStoreIterator<byte[]> newestFirst = outcomes.backwardFetch(requestId, from, Long.MAX_VALUE)) {
             return newestFirst.hasNext() ? newestFirst.next().value : null;
         }
     }
 
-    /** Remembers {@code outcome} under its request id, from its {@code timestampMs} on. */
-    void remember(Outcome outcome) {
-        outcomes.put(outcome.getRequestId(), outcome, Math.max(0L, outcome.getTimestampMs()));
+    /** Remembers the encoded outcome of {@code requestId}, from {@code timestampMs} on. */
+    void remember(String requestId, long timestampMs, byte[] encodedOutcome) {
+        outcomes.put(requestId, encodedOutcome, Math.max(0L, timestampMs));
     }
 }

@@ -46,6 +46,8 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
     private final Duration retention;
     private final RequestDecoder decoder;
     private final RequestValidator validator;
+    private final String resultsTopic;
+    private final Reply.Wire outcomes;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, VersionedValue> kv;
@@ -57,6 +59,8 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
         this.retention = settings.dedupRetention();
         this.decoder = new RequestDecoder(settings.registry());
         this.validator = new RequestValidator(settings.requestPartitions());
+        this.resultsTopic = settings.topics().results();
+        this.outcomes = new Reply.Wire(settings.registry());
     }
 
     @Override
@@ -122,15 +126,17 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
             return;
         }
 
-        Outcome first = dedup.find(request.getRequestId(), nowMs);
+        byte[] first = dedup.find(request.getRequestId(), nowMs);
         if (first != null) {
-            reply(record, request, first);
+            reply(record, request, Reply.encoded(request.getReplyTo(), first));
             return;
         }
 
         Outcome outcome = apply(record, request, source, nowMs);
-        dedup.remember(outcome);
-        reply(record, request, outcome);
+        // Encoded once, for the results topic; the dedup store keeps the same bytes for retries.
+        byte[] encoded = outcomes.encode(resultsTopic, outcome);
+        dedup.remember(request.getRequestId(), outcome.getTimestampMs(), encoded);
+        reply(record, request, Reply.encoded(request.getReplyTo(), encoded));
     }
 
     private static Outcome invalidRequest(Request request, String detail, Integer failedOp, long nowMs) {
@@ -176,7 +182,12 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
     }
 
     private void reply(Record<byte[], byte[]> record, Request request, Outcome outcome) {
-        context.forward(new Record<>(outcome.getRequestId(), Reply.to(request.getReplyTo(), outcome), record.timestamp()),
+        reply(record, request, Reply.to(request.getReplyTo(), outcome));
+    }
+
+    /** The reply to {@code request}, keyed by its request id (which its outcome carries too). */
+    private void reply(Record<byte[], byte[]> record, Request request, Reply reply) {
+        context.forward(new Record<>(request.getRequestId(), reply, record.timestamp()),
                 RequestTopology.RESULTS_SINK);
     }
 

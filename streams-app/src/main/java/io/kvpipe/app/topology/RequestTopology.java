@@ -2,7 +2,6 @@ package io.kvpipe.app.topology;
 
 import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.DeadLetter;
-import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.Topics;
@@ -94,9 +93,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>The source reads raw bytes with its own deserializers and timestamp extractor; default serdes
  *       and the deserialization handler are not used. A new application starts at the earliest
  *       offset.</li>
- *   <li>Store values are Avro too; their schemas are registered under
- *       {@code <application.id>-kv-changelog-value} and {@code <application.id>-dedup-window-changelog-value},
- *       so the registry must accept registrations (the serializer's default).</li>
+ *   <li>Store values are Avro too: the kv store's schema is registered under
+ *       {@code <application.id>-kv-changelog-value}, so the registry must accept registrations (the
+ *       serializer's default); the dedup store holds each outcome as written to the results topic
+ *       (its schema id is the results topic's).</li>
  * </ul>
  */
 public final class RequestTopology {
@@ -125,8 +125,7 @@ public final class RequestTopology {
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.KV),
                 Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)), PROCESSOR);
-        topology.addStateStore(DedupLog.storeBuilder(settings.dedupRetention(),
-                AvroSerde.forValues(Outcome.class, registry)), PROCESSOR);
+        topology.addStateStore(DedupLog.storeBuilder(settings.dedupRetention()), PROCESSOR);
 
         ConsistentHashPartitioner byKey = new ConsistentHashPartitioner();
         topology.addSink(CHANGES_SINK, topics.changes(), new StringSerializer(),

@@ -110,9 +110,9 @@ class DedupLogTest {
     }
 
     private List<String> storedIds() {
-        WindowStore<String, Outcome> store = pipeline.driver.getWindowStore(StoreNames.DEDUP);
+        WindowStore<String, byte[]> store = pipeline.driver.getWindowStore(StoreNames.DEDUP);
         List<String> ids = new java.util.ArrayList<>();
-        try (KeyValueIterator<Windowed<String>, Outcome> all = store.all()) {
+        try (KeyValueIterator<Windowed<String>, byte[]> all = store.all()) {
             all.forEachRemaining(entry -> ids.add(entry.key.key()));
         }
         return ids;

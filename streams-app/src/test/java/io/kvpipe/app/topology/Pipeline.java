@@ -63,6 +63,7 @@ final class Pipeline implements AutoCloseable {
     final TestOutputTopic<String, DeadLetter> deadLetters;
     private final AvroSerializer<Request> clientSerializer = new AvroSerializer<>(registry, false);
     private final RequestsWriter batchWriter = new RequestsWriter(registry, topics.requests(), true);
+    private final AvroDeserializer<Outcome> outcomeReader = new AvroDeserializer<>(registry, Outcome.class);
     private final List<Integer> replyDecisions = new ArrayList<>();
     private final Map<String, List<Integer>> sinkDecisions = new HashMap<>();
     private final Duration dedupRetention;
@@ -164,9 +165,9 @@ final class Pipeline implements AutoCloseable {
 
     /** The outcomes the dedup store remembers now (by the driver's wall clock), by request id. */
     Remembered dedup() {
-        WindowStore<String, Outcome> store = driver.getWindowStore(StoreNames.DEDUP);
+        WindowStore<String, byte[]> store = driver.getWindowStore(StoreNames.DEDUP);
         DedupLog log = new DedupLog(store, dedupRetention);
-        return requestId -> log.find(requestId, wallClock.toEpochMilli());
+        return requestId -> outcomeReader.deserialize(topics.results(), log.find(requestId, wallClock.toEpochMilli()));
     }
 
     /** What the dedup store remembers. */
