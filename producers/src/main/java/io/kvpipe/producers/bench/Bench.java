@@ -71,13 +71,33 @@ public final class Bench {
 
     /** Runs the pipeline, then the raw producer, then the peer, with the same counts. */
     public Report run(LoadRun.Settings settings, int partitions) throws Exception {
+        return run(settings, partitions, 0);
+    }
+
+    /**
+     * As {@link #run(LoadRun.Settings, int)}, but each of the three first runs {@code warmUp}
+     * requests or records, unmeasured, right before its measured run: the same warm-up for all, so
+     * that what is compared is not how much of each one's code the JVMs (the app's, with the
+     * broker, and this one) had compiled yet. 0 measures from cold, in that order.
+     */
+    public Report run(LoadRun.Settings settings, int partitions, int warmUp) throws Exception {
         int recordBytes = requestBytes(settings.valueBytes());
+        if (warmUp > 0) {
+            LoadRun.run(clients, new LoadRun.Settings(warmUp, settings.keys(), settings.clients(), settings.inFlight(),
+                    settings.valueBytes()), done -> { });
+        }
         LoadRun.Result pipeline = LoadRun.run(clients, settings, done -> { });
         Map<String, Object> kafka = new HashMap<>(config.kafkaProperties());
         kafka.put("bootstrap.servers", config.bootstrapServers().orElse("localhost:9092"));
         String runId = Long.toString(System.currentTimeMillis(), 36);
+        if (warmUp > 0) {
+            RawProducerRun.run(kafka, "bench-raw-warm-" + runId, partitions, warmUp, settings.keys(), recordBytes);
+        }
         double raw = RawProducerRun.run(kafka, "bench-raw-" + runId, partitions, settings.requests(), settings.keys(),
                 recordBytes);
+        if (warmUp > 0) {
+            PeerStreamsRun.run(kafka, "warm-" + runId, partitions, warmUp, settings.keys(), recordBytes);
+        }
         double peer = PeerStreamsRun.run(kafka, runId, partitions, settings.requests(), settings.keys(), recordBytes);
         return new Report(settings, recordBytes, pipeline, raw, peer);
     }
