@@ -21,5 +21,11 @@ public final class Limits {
     /** A request (a transaction) holds at most this many operations. */
     public static final int MAX_OPS = 64;
 
+    /**
+     * A {@code RequestBatch} holds 1 to this many requests. A batch beyond it is dead-lettered as a
+     * whole and each of its requests is rejected with {@code INVALID_REQUEST}.
+     */
+    public static final int MAX_BATCH_REQUESTS = 4096;
+
     private Limits() {}
 }

@@ -5,7 +5,6 @@ import io.kvpipe.avro.DeadLetter;
 import io.kvpipe.avro.Heartbeat;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.ProtocolMessage;
-import io.kvpipe.avro.Request;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +48,7 @@ public final class Topics {
         return prefix;
     }
 
-    /** Client requests ({@code Request}), keyed by routing key. */
+    /** Client requests ({@code Request} or {@code RequestBatch}, see {@link RequestsValue}), keyed by routing key. */
     public String requests() {
         return prefix + "requests";
     }
@@ -84,10 +83,30 @@ public final class Topics {
         return List.of(requests(), results(), changes(), txnProtocol(), heartbeats(), deadLetters());
     }
 
-    /** Each topic's value schema: the wire contract that is registered under {@code <topic>-value}. */
+    /**
+     * Each topic's value schema: the wire contract that is registered under {@code <topic>-value}
+     * (the latest version; see {@link #valueSchemaVersions()}).
+     */
     public Map<String, Schema> valueSchemas() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
-        schemas.put(requests(), Request.getClassSchema());
+        valueSchemaVersions().forEach((topic, versions) -> schemas.put(topic, versions.get(versions.size() - 1)));
+        return schemas;
+    }
+
+    /**
+     * Every version each topic's value subject holds, oldest first, to be registered in that order
+     * (each is {@code BACKWARD} compatible with the one before). Only the requests topic has more
+     * than one: {@code Request}, then the {@link RequestsValue#SCHEMA union} that adds batches.
+     */
+    public Map<String, List<Schema>> valueSchemaVersions() {
+        Map<String, List<Schema>> schemas = new LinkedHashMap<>();
+        schemas.put(requests(), RequestsValue.versions());
+        latestOnly().forEach((topic, schema) -> schemas.put(topic, List.of(schema)));
+        return schemas;
+    }
+
+    private Map<String, Schema> latestOnly() {
+        Map<String, Schema> schemas = new LinkedHashMap<>();
         schemas.put(results(), Outcome.getClassSchema());
         schemas.put(changes(), ChangeEvent.getClassSchema());
         schemas.put(txnProtocol(), ProtocolMessage.getClassSchema());

@@ -55,9 +55,13 @@ public record Pipeline(Topics topics, Map<String, Integer> partitions, Map<Strin
         config.put("schema.registry.url", environment.schemaRegistryUrl());
         Map<String, Integer> ids = new LinkedHashMap<>();
         try (SchemaRegistryClient registry = RestSchemaRegistryClient.fromConfig(config)) {
-            for (Map.Entry<String, Schema> entry : topics.valueSchemas().entrySet()) {
+            // Oldest version first, so a fresh subject holds the same history as an upgraded one
+            // (the requests topic: Request, then the union that adds batches).
+            for (Map.Entry<String, List<Schema>> entry : topics.valueSchemaVersions().entrySet()) {
                 String subject = SubjectNames.of(entry.getKey(), false);
-                ids.put(subject, registry.register(subject, entry.getValue()));
+                for (Schema version : entry.getValue()) {
+                    ids.put(subject, registry.register(subject, version));
+                }
             }
         } catch (SchemaRegistryException e) {
             throw new StartupException("the schema registry at " + environment.schemaRegistryUrl()

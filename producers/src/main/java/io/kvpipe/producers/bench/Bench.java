@@ -46,23 +46,24 @@ public final class Bench {
                             + "\"committed\":%d,\"rejected\":%d,\"failed\":%d,\"throughput_ops_s\":%.1f,"
                             + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,"
                             + "\"raw_producer_records_s\":%.1f,\"peer_streams_records_s\":%.1f,"
-                            + "\"ratio_vs_raw\":%.4f,\"ratio_vs_peer\":%.4f}",
+                            + "\"ratio_vs_raw\":%.4f,\"ratio_vs_peer\":%.4f,\"requests_per_record\":%.1f}",
                     settings.requests(), settings.keys(), settings.clients(), recordBytes, pipeline.committed(),
                     pipeline.rejected(), pipeline.failed(), pipeline.throughput(), pipeline.percentileMs(50),
                     pipeline.percentileMs(99), pipeline.percentileMs(99.9), pipeline.latencyMicros().getMaxValue() / 1000.0,
                     rawRecordsPerSecond, peerRecordsPerSecond, pipeline.throughput() / rawRecordsPerSecond,
-                    pipeline.throughput() / peerRecordsPerSecond);
+                    pipeline.throughput() / peerRecordsPerSecond, pipeline.requestsPerRecord());
         }
 
         public String toTable() {
             return String.format(Locale.ROOT, """
                     %d requests over %d keys from %d clients, %d-byte requests
-                      pipeline (end to end)   %10.0f ops/s   p50 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   (%d committed, %d rejected, %d failed)
+                      pipeline (end to end)   %10.0f ops/s   p50 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   (%d committed, %d rejected, %d failed; %.1f requests per record)
                       raw producer            %10.0f records/s   pipeline = %.3f of it
                       peer Streams EOS app    %10.0f records/s   pipeline = %.3f of it""",
                     settings.requests(), settings.keys(), settings.clients(), recordBytes, pipeline.throughput(),
                     pipeline.percentileMs(50), pipeline.percentileMs(99), pipeline.percentileMs(99.9),
-                    pipeline.committed(), pipeline.rejected(), pipeline.failed(), rawRecordsPerSecond,
+                    pipeline.committed(), pipeline.rejected(), pipeline.failed(), pipeline.requestsPerRecord(),
+                    rawRecordsPerSecond,
                     pipeline.throughput() / rawRecordsPerSecond, peerRecordsPerSecond,
                     pipeline.throughput() / peerRecordsPerSecond);
         }
@@ -70,13 +71,33 @@ public final class Bench {
 
     /** Runs the pipeline, then the raw producer, then the peer, with the same counts. */
     public Report run(LoadRun.Settings settings, int partitions) throws Exception {
+        return run(settings, partitions, 0);
+    }
+
+    /**
+     * As {@link #run(LoadRun.Settings, int)}, but each of the three first runs {@code warmUp}
+     * requests or records, unmeasured, right before its measured run: the same warm-up for all, so
+     * that what is compared is not how much of each one's code the JVMs (the app's, with the
+     * broker, and this one) had compiled yet. 0 measures from cold, in that order.
+     */
+    public Report run(LoadRun.Settings settings, int partitions, int warmUp) throws Exception {
         int recordBytes = requestBytes(settings.valueBytes());
+        if (warmUp > 0) {
+            LoadRun.run(clients, new LoadRun.Settings(warmUp, settings.keys(), settings.clients(), settings.inFlight(),
+                    settings.valueBytes()), done -> { });
+        }
         LoadRun.Result pipeline = LoadRun.run(clients, settings, done -> { });
         Map<String, Object> kafka = new HashMap<>(config.kafkaProperties());
         kafka.put("bootstrap.servers", config.bootstrapServers().orElse("localhost:9092"));
         String runId = Long.toString(System.currentTimeMillis(), 36);
+        if (warmUp > 0) {
+            RawProducerRun.run(kafka, "bench-raw-warm-" + runId, partitions, warmUp, settings.keys(), recordBytes);
+        }
         double raw = RawProducerRun.run(kafka, "bench-raw-" + runId, partitions, settings.requests(), settings.keys(),
                 recordBytes);
+        if (warmUp > 0) {
+            PeerStreamsRun.run(kafka, "warm-" + runId, partitions, warmUp, settings.keys(), recordBytes);
+        }
         double peer = PeerStreamsRun.run(kafka, runId, partitions, settings.requests(), settings.keys(), recordBytes);
         return new Report(settings, recordBytes, pipeline, raw, peer);
     }

@@ -31,7 +31,13 @@ public final class LoadRun {
     }
 
     /** What a run measured. */
-    public record Result(long committed, long rejected, long failed, double seconds, Histogram latencyMicros) {
+    public record Result(long committed, long rejected, long failed, double seconds, Histogram latencyMicros,
+            long recordsWritten, long requestsWritten) {
+
+        /** Requests per requests-topic record the clients wrote: the average batch size. */
+        public double requestsPerRecord() {
+            return recordsWritten == 0 ? 0 : (double) requestsWritten / recordsWritten;
+        }
 
         /** Outcomes (committed or rejected) returned per second. */
         public double throughput() {
@@ -105,7 +111,14 @@ public final class LoadRun {
             for (Thread thread : threads) {
                 thread.join();
             }
-            return new Result(committed.get(), rejected.get(), failed.get(), seconds, latencies.getIntervalHistogram());
+            long records = 0;
+            long written = 0;
+            for (KvClient client : opened) {
+                records += client.sendStats().records();
+                written += client.sendStats().requests();
+            }
+            return new Result(committed.get(), rejected.get(), failed.get(), seconds, latencies.getIntervalHistogram(),
+                    records, written);
         } finally {
             opened.forEach(KvClient::close);
         }

@@ -35,13 +35,20 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "8", description = "Partitions of the raw and peer topics; match the pipeline's (default: ${DEFAULT-VALUE}).")
     int partitions;
 
+    @Option(names = "--warmup", defaultValue = "0", description = "Unmeasured requests (records) each of the three runs first, "
+            + "so all are compared warm; 0 measures from cold (default: ${DEFAULT-VALUE}).")
+    int warmUp;
+
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
     @Override
     public Integer call() throws Exception {
+        if (warmUp < 0) {
+            throw new CliException("--warmup must not be negative, got " + warmUp);
+        }
         Bench.Report report = new Bench(cli.clientConfig(), cli::connect)
-                .run(new LoadRun.Settings(requests, keys, clients, inFlight, valueBytes), partitions);
+                .run(new LoadRun.Settings(requests, keys, clients, inFlight, valueBytes), partitions, warmUp);
         cli.spec.commandLine().getOut().println(json ? report.toJson() : report.toTable());
         return report.pipeline().failed() == 0 ? ExitCodes.OK : ExitCodes.ERROR;
     }

@@ -1,8 +1,6 @@
 package io.kvpipe.producers.client;
 
-import io.kvpipe.avro.Operation;
 import io.kvpipe.avro.Outcome;
-import io.kvpipe.avro.Put;
 import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.producers.client.internals.KafkaSettings;
@@ -18,6 +16,7 @@ import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.AvroSerializer;
+import io.kvpipe.schemas.serde.RequestsWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -30,12 +29,12 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
@@ -62,10 +61,11 @@ import org.slf4j.LoggerFactory;
  * or a {@link KvClientException} (the outcome could not be decoded). Bad arguments (limits of the
  * wire contract) throw {@link IllegalArgumentException} at once.
  *
- * <p>The calls return at once, except that, like {@code KafkaProducer.send}, they block while the
- * producer has no metadata for the requests topic (the brokers are unreachable) or its buffer is
- * full: for at most {@code max.block.ms}, by default half the request timeout, after which the
- * request fails with a {@link RequestSendException}.
+ * <p>The calls return at once, except that they block while the client's send queue is full (32 MiB
+ * of encoded requests waiting for the sender, for example while the brokers are unreachable): for at
+ * most {@code max.block.ms}, by default half the request timeout, after which the request fails with
+ * a {@link RequestSendException}. (The sender thread itself waits in {@code KafkaProducer.send} for
+ * the topic's metadata or buffer space, as long, before it fails the requests it holds.)
  *
  * <h2>Retries</h2>
  * Every request carries a unique id, and the pipeline applies an id at most once, answering a
@@ -76,9 +76,13 @@ import org.slf4j.LoggerFactory;
  * itself restarts, take an id from {@link #newRequestId()} and store it before the first send.
  *
  * <h2>How it works</h2>
- * Requests go to the requests topic, keyed by their routing key (the first op's key) and routed
- * by the {@link ConsistentHashPartitioner}, through one idempotent {@code acks=all} producer. Each
- * carries a reply address: this client's id and its reply partition of the results topic. The
+ * Requests go to the requests topic, to the partition of their routing key (the first op's key) by
+ * the {@link ConsistentHashPartitioner}, through one idempotent {@code acks=all} producer. A sender
+ * thread writes them; requests of one partition that queued while it was busy share one record, a
+ * {@code RequestBatch} (up to {@link KvClientConfig#maxBatchRequests()}), and a request alone is
+ * written as a plain {@code Request}, keyed by its routing key. Nothing waits to fill a batch. A
+ * batch is only transport: each request in it is deduplicated, applied or rejected, and answered on
+ * its own. Each carries a reply address: this client's id and its reply partition of the results topic. The
  * pipeline writes each outcome, keyed by request id, to exactly that partition. A single thread
  * reads only that partition ({@code assign}, no consumer group, {@code read_committed}) and
  * completes the pending futures by request id; outcomes for other clients that share the
@@ -93,14 +97,19 @@ public final class KvClient implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(KvClient.class);
 
+    /** At most this much encoded request data waits for the sender thread; callers block beyond it. */
+    static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
+
     private final String clientId;
     private final Topics topics;
     private final int replyPartition;
     private final ReplyTo replyTo;
     private final Duration closeTimeout;
-    private final Producer<String, Request> producer;
+    private final Producer<String, byte[]> producer;
+    private final RequestsWriter writer;
     private final Deserializer<Outcome> outcomes;
     private final PendingRequests pending;
+    private final RequestBatcher batcher;
     private final ReplyListener listener;
     private final RequestIds ids = new RequestIds();
     private final AutoCloseable owned;
@@ -126,13 +135,12 @@ public final class KvClient implements AutoCloseable {
             }
             registry = ownedRegistry = RestSchemaRegistryClient.fromConfig(registryConfig);
         }
-        KafkaProducer<String, Request> producer = null;
+        KafkaProducer<String, byte[]> producer = null;
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
-            AvroSerializer<Request> serializer = new AvroSerializer<>(registry, false);
-            serializer.configure(registryConfig, false);
-            checkRegistry(serializer, config.topics());
-            producer = new KafkaProducer<>(KafkaSettings.producer(config), new StringSerializer(), serializer);
+            checkRegistry(writer(registry, registryConfig, config.topics()), config.topics());
+            producer = new KafkaProducer<>(KafkaSettings.producer(config), new StringSerializer(),
+                    new ByteArraySerializer());
             consumer = new KafkaConsumer<>(KafkaSettings.consumer(config), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer());
         } catch (RuntimeException e) {
@@ -146,42 +154,46 @@ public final class KvClient implements AutoCloseable {
             throw e;
         }
         log.debug("connecting to {}", bootstrap);
-        return new KvClient(config, producer, consumer, new AvroDeserializer<>(registry, Outcome.class),
-                ownedRegistry);
+        return new KvClient(config, producer, consumer, registry, registryConfig, ownedRegistry);
     }
 
-    /** Fails fast on an unreachable or refusing registry: registers (or looks up) the schema now. */
-    private static void checkRegistry(AvroSerializer<Request> serializer, Topics topics) {
-        Request sample = Request.newBuilder()
-                .setRequestId("schema-check")
-                .setReplyTo(null)
-                .setOps(List.of(Operation.newBuilder().setKey("k").setAction(Put.newBuilder().setValue("v").build())
-                        .build()))
-                .setTimestampMs(0)
-                .build();
+    private static RequestsWriter writer(SchemaRegistryClient registry, Map<String, Object> registryConfig,
+            Topics topics) {
+        Object auto = registryConfig.get(AvroSerializer.AUTO_REGISTER_SCHEMAS);
+        return new RequestsWriter(registry, topics.requests(), auto == null || Boolean.parseBoolean(auto.toString()));
+    }
+
+    /**
+     * Fails fast on an unreachable or refusing registry: registers (or looks up) both schemas of the
+     * requests topic now (a plain request, and the union a batch is written with).
+     */
+    private static void checkRegistry(RequestsWriter writer, Topics topics) {
         try {
-            serializer.serialize(topics.requests(), sample);
+            writer.resolveSchemaIds();
         } catch (KafkaException e) {
-            throw new KvClientException("the schema registry did not take the request schema: " + e.getMessage(), e);
+            throw new KvClientException("the schema registry did not take the schemas of " + topics.requests()
+                    + ": " + e.getMessage(), e);
         }
     }
 
     /**
-     * A client over the given producer and consumer (tests use Kafka's mocks). The consumer
-     * delivers raw bytes; {@code outcomes} decodes them. {@code owned} is closed with the client.
+     * A client over the given producer and consumer (tests use Kafka's mocks). The producer takes
+     * record values as written by {@link RequestsWriter}; the consumer delivers raw bytes, decoded
+     * with {@code registry}. {@code owned} is closed with the client.
      */
-    static KvClient create(KvClientConfig config, Producer<String, Request> producer,
-            Consumer<byte[], byte[]> consumer, Deserializer<Outcome> outcomes, AutoCloseable owned) {
-        return new KvClient(config, producer, consumer, outcomes, owned);
+    static KvClient create(KvClientConfig config, Producer<String, byte[]> producer,
+            Consumer<byte[], byte[]> consumer, SchemaRegistryClient registry, AutoCloseable owned) {
+        return new KvClient(config, producer, consumer, registry, KafkaSettings.registry(config), owned);
     }
 
-    private KvClient(KvClientConfig config, Producer<String, Request> producer, Consumer<byte[], byte[]> consumer,
-            Deserializer<Outcome> outcomes, AutoCloseable owned) {
+    private KvClient(KvClientConfig config, Producer<String, byte[]> producer, Consumer<byte[], byte[]> consumer,
+            SchemaRegistryClient registry, Map<String, Object> registryConfig, AutoCloseable owned) {
         this.clientId = config.clientId();
         this.topics = config.topics();
         this.closeTimeout = config.closeTimeout();
         this.producer = producer;
-        this.outcomes = outcomes;
+        this.writer = writer(registry, registryConfig, topics);
+        this.outcomes = new AvroDeserializer<>(registry, Outcome.class);
         this.owned = owned;
         try {
             this.replyPartition = connect(config, producer, consumer);
@@ -194,6 +206,9 @@ public final class KvClient implements AutoCloseable {
         this.replyTo = ReplyTo.newBuilder().setClientId(clientId).setPartition(replyPartition).build();
         this.pending = new PendingRequests(config.requestTimeout(), config.completionExecutor().orElse(null),
                 "kvpipe-client-" + clientId + "-timeouts");
+        this.batcher = new RequestBatcher(producer, topics.requests(), writer, pending, clientId,
+                config.maxBatchRequests(), config.maxBatchBytes(), MAX_QUEUED_BYTES,
+                Duration.ofMillis(KafkaSettings.effectiveMaxBlockMs(config)));
         this.listener = new ReplyListener(consumer, this::onReply, closeTimeout,
                 "kvpipe-client-" + clientId + "-results");
         listener.start();
@@ -201,7 +216,7 @@ public final class KvClient implements AutoCloseable {
     }
 
     /** Looks up the topics, picks the reply partition and positions the consumer at its end. */
-    private int connect(KvClientConfig config, Producer<String, Request> producer, Consumer<byte[], byte[]> consumer) {
+    private int connect(KvClientConfig config, Producer<String, byte[]> producer, Consumer<byte[], byte[]> consumer) {
         Duration timeout = config.requestTimeout();
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
@@ -313,21 +328,14 @@ public final class KvClient implements AutoCloseable {
             pending.fail(p, new ClientClosedException(clientId, requestId));
             return p.future();
         }
+        byte[] body;
         try {
-            producer.send(new ProducerRecord<>(topics.requests(), Requests.routingKey(ops), request),
-                    (metadata, error) -> {
-                        if (error != null) {
-                            pending.fail(p, new RequestSendException("Kafka did not take request " + requestId
-                                    + ": " + error, requestId, error));
-                        } else {
-                            p.acknowledged(metadata.topic(), metadata.partition(), metadata.offset());
-                        }
-                    });
+            body = writer.encode(request);
         } catch (RuntimeException e) {
-            pending.fail(p, closed.get()
-                    ? new ClientClosedException(clientId, requestId)
-                    : new RequestSendException("could not send request " + requestId + ": " + e, requestId, e));
+            pending.fail(p, new RequestSendException("could not send request " + requestId + ": " + e, requestId, e));
+            return p.future();
         }
+        batcher.enqueue(new RequestBatcher.Queued(Requests.routingKey(ops), body, p));
         return p.future();
     }
 
@@ -354,6 +362,22 @@ public final class KvClient implements AutoCloseable {
     /** How many requests wait for their outcome. */
     public int pendingRequests() {
         return pending.size();
+    }
+
+    /**
+     * How many requests and records this client has handed to Kafka so far: their ratio is the
+     * average batch size.
+     */
+    public SendStats sendStats() {
+        return new SendStats(batcher.requestsSent(), batcher.recordsSent());
+    }
+
+    /** Requests written, and the requests-topic records they took. */
+    public record SendStats(long requests, long records) {}
+
+    /** Requests queued for the sender and not yet handed to the producer (tests). */
+    int unsentRequests() {
+        return batcher.unsent();
     }
 
     /** Handles one record of the reply partition (on the results thread). */
@@ -395,8 +419,10 @@ public final class KvClient implements AutoCloseable {
             return;
         }
         pending.failAll(id -> new ClientClosedException(clientId, id));
+        batcher.stop();
         listener.close();
         closeQuietly(() -> producer.close(closeTimeout));
+        batcher.await(closeTimeout);
         pending.close();
         closeQuietly(outcomes);
         closeQuietly(owned);

@@ -1,5 +1,6 @@
 package io.kvpipe.producers.client;
 
+import io.kvpipe.schemas.Limits;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import java.time.Duration;
@@ -33,6 +34,12 @@ public final class KvClientConfig {
     /** How long {@link KvClient#close()} gives the producer and consumer to close: 5 s. */
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
+    /** At most this many requests share one requests-topic record unless configured. */
+    public static final int DEFAULT_MAX_BATCH_REQUESTS = 500;
+
+    /** A record of several requests is at most this many bytes unless configured: 512 KiB. */
+    public static final int DEFAULT_MAX_BATCH_BYTES = 512 * 1024;
+
     private final String bootstrapServers;
     private final String schemaRegistryUrl;
     private final SchemaRegistryClient schemaRegistry;
@@ -44,6 +51,8 @@ public final class KvClientConfig {
     private final Duration closeTimeout;
     private final Integer replyPartition;
     private final Executor completionExecutor;
+    private final int maxBatchRequests;
+    private final int maxBatchBytes;
 
     private KvClientConfig(Builder b) {
         this.bootstrapServers = b.bootstrapServers;
@@ -57,6 +66,8 @@ public final class KvClientConfig {
         this.closeTimeout = b.closeTimeout;
         this.replyPartition = b.replyPartition;
         this.completionExecutor = b.completionExecutor;
+        this.maxBatchRequests = b.maxBatchRequests;
+        this.maxBatchBytes = b.maxBatchBytes;
     }
 
     public static Builder builder() {
@@ -115,6 +126,16 @@ public final class KvClientConfig {
         return Optional.ofNullable(completionExecutor);
     }
 
+    /** At most how many requests one requests-topic record carries (1: every request alone). */
+    public int maxBatchRequests() {
+        return maxBatchRequests;
+    }
+
+    /** At most how many bytes a record of several requests takes. */
+    public int maxBatchBytes() {
+        return maxBatchBytes;
+    }
+
     /** Builds a {@link KvClientConfig}. */
     public static final class Builder {
 
@@ -128,6 +149,8 @@ public final class KvClientConfig {
         private Duration closeTimeout = DEFAULT_CLOSE_TIMEOUT;
         private Integer replyPartition;
         private Executor completionExecutor;
+        private int maxBatchRequests = DEFAULT_MAX_BATCH_REQUESTS;
+        private int maxBatchBytes = DEFAULT_MAX_BATCH_BYTES;
 
         private Builder() {}
 
@@ -233,6 +256,36 @@ public final class KvClientConfig {
          */
         public Builder completionExecutor(Executor completionExecutor) {
             this.completionExecutor = completionExecutor;
+            return this;
+        }
+
+        /**
+         * At most how many requests share one record of the requests topic (a {@code RequestBatch}),
+         * {@value KvClientConfig#DEFAULT_MAX_BATCH_REQUESTS} by default, at most
+         * {@code Limits.MAX_BATCH_REQUESTS}. Requests of one partition that queue while the client
+         * is writing share a record; nothing waits to fill one. Each request keeps its own id,
+         * outcome and success or failure. 1 writes every request as a plain {@code Request} record,
+         * which a pipeline from before batches also reads.
+         */
+        public Builder maxBatchRequests(int maxBatchRequests) {
+            if (maxBatchRequests < 1 || maxBatchRequests > Limits.MAX_BATCH_REQUESTS) {
+                throw new IllegalArgumentException("maxBatchRequests must be 1 to " + Limits.MAX_BATCH_REQUESTS
+                        + ", got " + maxBatchRequests);
+            }
+            this.maxBatchRequests = maxBatchRequests;
+            return this;
+        }
+
+        /**
+         * At most how many bytes (framing included) a record of several requests takes, 512 KiB by
+         * default; keep it under the producer's {@code max.request.size} and the topic's
+         * {@code max.message.bytes} (1 MiB by default). A request bigger than this goes alone.
+         */
+        public Builder maxBatchBytes(int maxBatchBytes) {
+            if (maxBatchBytes < 1024) {
+                throw new IllegalArgumentException("maxBatchBytes must be at least 1024, got " + maxBatchBytes);
+            }
+            this.maxBatchBytes = maxBatchBytes;
             return this;
         }
 

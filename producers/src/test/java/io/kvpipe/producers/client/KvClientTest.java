@@ -43,10 +43,13 @@ class KvClientTest {
         pipeline = MockPipeline.started(b -> b.clientId("client-a").requestTimeout(LONG));
         pipeline.client.put("user:42", "Ada");
 
-        ProducerRecord<String, Request> record = pipeline.producer.history().get(0);
+        ProducerRecord<String, byte[]> record = pipeline.sentRecords().get(0);
         assertThat(record.topic()).isEqualTo(TOPICS.requests());
         assertThat(record.key()).isEqualTo("user:42");
-        Request request = record.value();
+        assertThat(record.partition()).isEqualTo(ConsistentHashPartitioner.partitionFor("user:42",
+                MockPipeline.REQUEST_PARTITIONS));
+        assertThat(pipeline.isBatch(record)).isFalse();
+        Request request = pipeline.decode(record).get(0);
         assertThat(request.getReplyTo().getClientId()).isEqualTo("client-a");
         assertThat(request.getReplyTo().getPartition()).isEqualTo(pipeline.client.replyPartition());
         assertThat(request.getOps()).hasSize(1);
@@ -71,12 +74,15 @@ class KvClientTest {
         pipeline.client.submit(List.of(Op.add("b", 5), Op.compareAndSet("a", ExpectedVersion.absent(), "x"),
                 Op.check("c", 3)));
 
-        ProducerRecord<String, Request> record = pipeline.producer.history().get(0);
+        ProducerRecord<String, byte[]> record = pipeline.sentRecords().get(0);
         assertThat(record.key()).isEqualTo("b");
-        assertThat(record.value().getOps()).extracting(o -> o.getKey()).containsExactly("b", "a", "c");
-        assertThat(record.value().getOps().get(0).getAction())
+        assertThat(record.partition()).isEqualTo(ConsistentHashPartitioner.partitionFor("b",
+                MockPipeline.REQUEST_PARTITIONS));
+        Request request = pipeline.decode(record).get(0);
+        assertThat(request.getOps()).extracting(o -> o.getKey()).containsExactly("b", "a", "c");
+        assertThat(request.getOps().get(0).getAction())
                 .isEqualTo(Add.newBuilder().setDelta(5).setFloor(null).build());
-        assertThat(record.value().getOps().get(1).getAction())
+        assertThat(request.getOps().get(1).getAction())
                 .isEqualTo(CompareAndSet.newBuilder().setExpectedVersion(null).setValue("x").build());
     }
 

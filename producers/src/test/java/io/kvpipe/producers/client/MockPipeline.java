@@ -1,11 +1,15 @@
 package io.kvpipe.producers.client;
 
+import static org.awaitility.Awaitility.await;
+
 import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.Request;
+import io.kvpipe.avro.RequestBatch;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import io.kvpipe.schemas.RequestsValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.AvroSerializer;
@@ -16,15 +20,19 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
@@ -39,9 +47,10 @@ final class MockPipeline implements AutoCloseable {
     private static final Node BROKER = new Node(0, "localhost", 9092);
 
     final InMemorySchemaRegistry registry = new InMemorySchemaRegistry();
-    final MockProducer<String, Request> producer;
+    final GatedMockProducer producer;
     final QuietMockConsumer consumer = new QuietMockConsumer();
     private final AvroSerializer<Outcome> outcomeSerializer = new AvroSerializer<>(registry, false);
+    private final AvroDeserializer<Object> requestsReader = new AvroDeserializer<>(registry, RequestsValue.SCHEMA);
     private final Map<Integer, Long> nextOffset = new HashMap<>();
     KvClient client;
 
@@ -51,8 +60,7 @@ final class MockPipeline implements AutoCloseable {
             partitions.add(new PartitionInfo(TOPICS.requests(), p, BROKER, new Node[] {BROKER}, new Node[] {BROKER}));
         }
         Cluster cluster = new Cluster("mock", List.of(BROKER), partitions, Set.of(), Set.of());
-        producer = new MockProducer<>(cluster, autoComplete, new ConsistentHashPartitioner(), new StringSerializer(),
-                new AvroSerializer<>(registry, false));
+        producer = new GatedMockProducer(cluster, autoComplete);
         consumer.updatePartitions(TOPICS.results(), partitionInfos(TOPICS.results(), RESULT_PARTITIONS));
         consumer.updatePartitions(TOPICS.requests(), partitionInfos(TOPICS.requests(), REQUEST_PARTITIONS));
         Map<TopicPartition, Long> ends = new HashMap<>();
@@ -75,7 +83,7 @@ final class MockPipeline implements AutoCloseable {
 
     KvClient start(UnaryOperator<KvClientConfig.Builder> settings) {
         KvClientConfig config = settings.apply(KvClientConfig.builder().closeTimeout(Duration.ofSeconds(1))).build();
-        client = KvClient.create(config, producer, consumer, new AvroDeserializer<>(registry, Outcome.class), null);
+        client = KvClient.create(config, producer, consumer, registry, null);
         return client;
     }
 
@@ -89,9 +97,34 @@ final class MockPipeline implements AutoCloseable {
         consumer.updateEndOffsets(ends);
     }
 
-    /** The requests sent so far. */
+    /**
+     * The records handed to the producer so far, once the client's sender has handed over every
+     * request submitted before (it writes them on its own thread).
+     */
+    List<ProducerRecord<String, byte[]>> sentRecords() {
+        if (client != null) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> client.unsentRequests() == 0);
+        }
+        return producer.history();
+    }
+
+    /** The requests sent so far, in order, batches flattened. */
     List<Request> sent() {
-        return producer.history().stream().map(r -> r.value()).toList();
+        List<Request> requests = new ArrayList<>();
+        for (ProducerRecord<String, byte[]> record : sentRecords()) {
+            requests.addAll(decode(record));
+        }
+        return requests;
+    }
+
+    /** The requests in one record: one plain {@code Request}, or a batch's. */
+    List<Request> decode(ProducerRecord<String, byte[]> record) {
+        return RequestsValue.requests(requestsReader.deserialize(TOPICS.requests(), record.value()));
+    }
+
+    /** Whether the record is a {@code RequestBatch} (rather than a plain {@code Request}). */
+    boolean isBatch(ProducerRecord<String, byte[]> record) {
+        return requestsReader.deserialize(TOPICS.requests(), record.value()) instanceof RequestBatch;
     }
 
     Request lastSent() {
@@ -155,6 +188,54 @@ final class MockPipeline implements AutoCloseable {
     public void close() {
         if (client != null) {
             client.close();
+        }
+    }
+
+    /**
+     * A MockProducer whose {@code send} can be held shut ({@link #hold()} / {@link #release()}), so a
+     * test can keep the client's sender busy while requests queue behind it.
+     */
+    static final class GatedMockProducer extends MockProducer<String, byte[]> {
+        private volatile CountDownLatch gate;
+        private final java.util.concurrent.atomic.AtomicInteger waiting = new java.util.concurrent.atomic.AtomicInteger();
+
+        GatedMockProducer(Cluster cluster, boolean autoComplete) {
+            super(cluster, autoComplete, new ConsistentHashPartitioner(), new StringSerializer(), new ByteArraySerializer());
+        }
+
+        /** The next sends wait until {@link #release()}. */
+        void hold() {
+            gate = new CountDownLatch(1);
+        }
+
+        /** Waits until a send is held at the gate. */
+        void awaitHeld() {
+            await().atMost(Duration.ofSeconds(10)).until(() -> waiting.get() > 0);
+        }
+
+        void release() {
+            CountDownLatch held = gate;
+            gate = null;
+            if (held != null) {
+                held.countDown();
+            }
+        }
+
+        @Override
+        public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(
+                ProducerRecord<String, byte[]> record, org.apache.kafka.clients.producer.Callback callback) {
+            CountDownLatch held = gate;
+            if (held != null) {
+                waiting.incrementAndGet();
+                try {
+                    held.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    waiting.decrementAndGet();
+                }
+            }
+            return super.send(record, callback);
         }
     }
 

@@ -7,6 +7,7 @@ import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.Request;
+import io.kvpipe.schemas.RequestsValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
@@ -49,7 +50,7 @@ public final class Responder implements AutoCloseable {
 
     private final Topics topics;
     private final int resultPartitions;
-    private final KafkaConsumer<String, Request> consumer;
+    private final KafkaConsumer<String, Object> consumer;
     private final KafkaProducer<String, Outcome> producer;
     private final SchemaRegistryClient registry;
     private final Map<String, Outcome> firstOutcome = new ConcurrentHashMap<>();
@@ -66,7 +67,7 @@ public final class Responder implements AutoCloseable {
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false),
-                new StringDeserializer(), new AvroDeserializer<>(registry, Request.class));
+                new StringDeserializer(), new AvroDeserializer<>(registry, RequestsValue.SCHEMA));
         producer = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ProducerConfig.ACKS_CONFIG, "all",
@@ -91,8 +92,11 @@ public final class Responder implements AutoCloseable {
     private void run() {
         try {
             while (running) {
-                for (ConsumerRecord<String, Request> record : consumer.poll(Duration.ofMillis(200))) {
-                    answer(record);
+                for (ConsumerRecord<String, Object> record : consumer.poll(Duration.ofMillis(200))) {
+                    // A batch's requests are answered one by one, like records of their own.
+                    for (Request request : RequestsValue.requests(record.value())) {
+                        answer(record, request);
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -106,8 +110,7 @@ public final class Responder implements AutoCloseable {
         }
     }
 
-    private void answer(ConsumerRecord<String, Request> record) throws Exception {
-        Request request = record.value();
+    private void answer(ConsumerRecord<String, Object> record, Request request) throws Exception {
         String id = request.getRequestId();
         seen.computeIfAbsent(id, i -> new AtomicInteger()).incrementAndGet();
         String key = request.getOps().get(0).getKey();
@@ -130,7 +133,7 @@ public final class Responder implements AutoCloseable {
         producer.send(new ProducerRecord<>(topics.results(), reply, id, outcome));
     }
 
-    private Outcome decide(Request request, ConsumerRecord<String, Request> record) {
+    private Outcome decide(Request request, ConsumerRecord<String, Object> record) {
         Outcome.Builder outcome = Outcome.newBuilder()
                 .setRequestId(request.getRequestId())
                 .setTimestampMs(System.currentTimeMillis());

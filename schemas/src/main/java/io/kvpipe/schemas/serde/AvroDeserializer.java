@@ -52,6 +52,16 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         this.specific = SpecificRecord.class.isAssignableFrom(type);
     }
 
+    /**
+     * Reads into {@code readerSchema} (a union of generated records, for example) with generated
+     * classes, and a registry client the caller owns (and closes).
+     */
+    public AvroDeserializer(SchemaRegistryClient registry, Schema readerSchema) {
+        this.registry = registry;
+        this.readerSchema = readerSchema;
+        this.specific = true;
+    }
+
     /** Reads generically, each record with its writer's schema. */
     public AvroDeserializer(SchemaRegistryClient registry) {
         this.registry = registry;

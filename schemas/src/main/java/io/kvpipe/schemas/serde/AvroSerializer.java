@@ -3,9 +3,7 @@ package io.kvpipe.schemas.serde;
 import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryException;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
@@ -13,6 +11,7 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.DatumWriter;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -36,7 +35,21 @@ public class AvroSerializer<T> implements Serializer<T> {
     /** Register unseen schemas (true, the default) or only look up ones registered already. */
     public static final String AUTO_REGISTER_SCHEMAS = "auto.register.schemas";
 
+    /**
+     * Generated records with custom coders (Avro's generated {@code customEncode}) write their fields
+     * directly instead of through the generic field accessors; the bytes are the same Avro binary.
+     */
+    private static final SpecificData CUSTOM_CODERS = customCoders();
+
+    /** A thread keeps its buffer only while it holds at most this much. */
+    private static final int MAX_KEPT_BUFFER = 1 << 20;
+
+    /** A reusable output buffer and encoder per thread (serializers are shared by threads). */
+    private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
+
     private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    /** The last topic and schema serialized, with their id and writer: the common case costs no lookup. */
+    private volatile Resolved last;
     private SchemaRegistryClient registry;
     private boolean ownsRegistry;
     private boolean autoRegister = true;
@@ -73,16 +86,29 @@ public class AvroSerializer<T> implements Serializer<T> {
             throw new IllegalStateException("AvroSerializer used before configure() and without a registry client");
         }
         Schema schema = AvroSchemas.of(data);
-        int id = schemaId(SubjectNames.of(topic, isKey), schema);
+        Resolved resolved = last;
+        if (resolved == null || resolved.schema != schema || !resolved.topic.equals(topic)) {
+            resolved = new Resolved(topic, schema, schemaId(SubjectNames.of(topic, isKey), schema),
+                    writerFor(schema, data));
+            last = resolved;
+        }
+        Buffer buffer = BUFFERS.get();
         try {
-            ByteArrayOutputStream out = new ByteArrayOutputStream(64);
-            ByteBuffer header = ByteBuffer.allocate(WireFormat.HEADER_SIZE);
-            WireFormat.writeHeader(header, id);
-            out.write(header.array());
-            BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writerFor(schema, data).write(data, encoder);
+            buffer.out.reset();
+            int id = resolved.id;
+            buffer.out.write(WireFormat.MAGIC_BYTE);
+            buffer.out.write(id >>> 24);
+            buffer.out.write(id >>> 16);
+            buffer.out.write(id >>> 8);
+            buffer.out.write(id);
+            BinaryEncoder encoder = buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
+            resolved.writer.write(data, encoder);
             encoder.flush();
-            return out.toByteArray();
+            byte[] bytes = buffer.out.toByteArray();
+            if (bytes.length > MAX_KEPT_BUFFER) {
+                BUFFERS.remove(); // do not keep a huge buffer per thread
+            }
+            return bytes;
         } catch (IOException | RuntimeException e) {
             throw new SerializationException("Could not encode " + schema.getFullName() + " for topic " + topic
                     + ": " + e.getMessage(), e);
@@ -100,8 +126,21 @@ public class AvroSerializer<T> implements Serializer<T> {
 
     private DatumWriter<Object> writerFor(Schema schema, Object datum) {
         return writers.computeIfAbsent(schema, s -> datum instanceof SpecificRecord
-                ? new SpecificDatumWriter<>(s)
+                ? new SpecificDatumWriter<>(s, CUSTOM_CODERS)
                 : new GenericDatumWriter<>(s));
+    }
+
+    private static SpecificData customCoders() {
+        SpecificData data = new SpecificData();
+        data.setCustomCoders(true);
+        return data;
+    }
+
+    private record Resolved(String topic, Schema schema, int id, DatumWriter<Object> writer) {}
+
+    private static final class Buffer {
+        final ByteSink out = new ByteSink(256);
+        BinaryEncoder encoder;
     }
 
     @Override

@@ -1,94 +1,68 @@
 package io.kvpipe.app.topology;
 
-import io.kvpipe.avro.Outcome;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.List;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
+import java.time.Duration;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.state.WindowStoreIterator;
 
 /**
  * The outcomes of applied requests by request id ({@link StoreNames#DEDUP}), so a retry gets the
- * first outcome, and a time index over them ({@link #EXPIRY_STORE}) so that forgetting expired
- * outcomes costs only the entries forgotten.
+ * first outcome for the dedup retention.
  *
- * <p>The index key is the outcome's {@code timestampMs} as 8 big-endian bytes followed by the
- * request id's UTF-8 bytes; the value is empty. Keys sort bytewise (RocksDB's and Kafka's
- * {@code Bytes} order), which for non-negative times is time order, so the expired entries are a
- * prefix of the index, found by one range scan. A purge removes at most {@code max} entries per
- * call; the rest wait for the next call.
+ * <p>One RocksDB window store: the key is the request id, the value the outcome exactly as it was
+ * written to the results topic (Confluent wire format, the results topic's schema id), so that a
+ * retry is answered with the same bytes and nothing is encoded twice; the window start is the
+ * outcome's {@code timestampMs} (the processing time); the store's retention is the dedup retention. So
+ * remembering an outcome is one store write and one changelog record, and forgetting costs
+ * nothing: Kafka Streams drops whole time segments once they are older than the retention (the
+ * store's time is the newest outcome time it has seen), and the changelog topic is
+ * {@code compact,delete} with a time retention, so it drops them too. No tombstones, no time
+ * index, no purge.
+ *
+ * <p>Lookups are exact to the millisecond, whatever the segments still hold: an outcome is
+ * remembered at {@code nowMs} if and only if {@code timestampMs >= nowMs - retention}, the wall
+ * clock of the lookup deciding (so an idle partition forgets on time too). A request id remembered
+ * again after it was forgotten is found with its newer outcome.
  */
 final class DedupLog {
 
-    /** The time index: {@code KeyValueStore<Bytes, byte[]>}, changelogged like the others. */
-    static final String EXPIRY_STORE = "dedup-expiry";
+    /**
+     * Window size of the store. Only the window start (the outcome time) is used; the size must be
+     * positive and at most the retention.
+     */
+    private static final Duration WINDOW = Duration.ofMillis(1);
 
-    private static final byte[] NOTHING = new byte[0];
+    private final WindowStore<String, byte[]> outcomes;
+    private final long retentionMs;
 
-    private final KeyValueStore<String, Outcome> outcomes;
-    private final KeyValueStore<Bytes, byte[]> expiry;
-    /** No index entry is older than this (a hint that keeps scans off deleted entries). */
-    private long oldestPossibleMs = 0L;
-
-    DedupLog(KeyValueStore<String, Outcome> outcomes, KeyValueStore<Bytes, byte[]> expiry) {
+    DedupLog(WindowStore<String, byte[]> outcomes, Duration retention) {
         this.outcomes = outcomes;
-        this.expiry = expiry;
-    }
-
-    /** The first outcome of {@code requestId}, or null if none is remembered. */
-    Outcome find(String requestId) {
-        return outcomes.get(requestId);
-    }
-
-    /** Remembers {@code outcome} under its request id, to be forgotten by its {@code timestampMs}. */
-    void remember(Outcome outcome) {
-        long atMs = Math.max(0L, outcome.getTimestampMs());
-        outcomes.put(outcome.getRequestId(), outcome);
-        expiry.put(indexKey(atMs, outcome.getRequestId()), NOTHING);
-        oldestPossibleMs = Math.min(oldestPossibleMs, atMs);
+        this.retentionMs = retention.toMillis();
     }
 
     /**
-     * Forgets up to {@code max} outcomes remembered before {@code cutoffMs} (strictly), oldest first.
-     *
-     * @return how many index entries were removed
+     * The store, persistent and changelogged. Its retention is one millisecond over the dedup
+     * retention: the store hides windows older than {@code newest - retention + 1}, and the lookup
+     * keeps the boundary millisecond ({@code timestampMs == nowMs - retention}) itself.
      */
-    int forgetBefore(long cutoffMs, int max) {
-        if (cutoffMs <= oldestPossibleMs || max <= 0) {
-            return 0;
-        }
-        List<Bytes> expired = new ArrayList<>(Math.min(max, 1024));
-        // range() is inclusive; the bare 8-byte prefix of cutoffMs sorts before every key of that
-        // millisecond (request ids are never empty), so this is exactly the keys before cutoffMs.
-        try (KeyValueIterator<Bytes, byte[]> entries =
-                     expiry.range(Bytes.wrap(timePrefix(oldestPossibleMs)), Bytes.wrap(timePrefix(cutoffMs)))) {
-            while (expired.size() < max && entries.hasNext()) {
-                expired.add(entries.next().key);
-            }
-        }
-        long lastMs = oldestPossibleMs;
-        for (Bytes key : expired) {
-            ByteBuffer buffer = ByteBuffer.wrap(key.get());
-            lastMs = buffer.getLong();
-            String requestId = StandardCharsets.UTF_8.decode(buffer).toString();
-            Outcome outcome = outcomes.get(requestId);
-            if (outcome != null && Math.max(0L, outcome.getTimestampMs()) == lastMs) {
-                outcomes.delete(requestId);
-            }
-            expiry.delete(key);
-        }
-        oldestPossibleMs = expired.size() < max ? cutoffMs : lastMs;
-        return expired.size();
+    static StoreBuilder<WindowStore<String, byte[]>> storeBuilder(Duration retention) {
+        return Stores.windowStoreBuilder(
+                Stores.persistentWindowStore(StoreNames.DEDUP, retention.plusMillis(1), WINDOW, false),
+                Serdes.String(), Serdes.ByteArray());
     }
 
-    static Bytes indexKey(long atMs, String requestId) {
-        byte[] id = requestId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(Long.BYTES + id.length).putLong(atMs).put(id).array());
+    /** The encoded outcome of {@code requestId} remembered at {@code nowMs}, or null. */
+    byte[] find(String requestId, long nowMs) {
+        long from = Math.max(0L, nowMs - retentionMs);
+        try (WindowStoreIterator<byte[]> newestFirst = outcomes.backwardFetch(requestId, from, Long.MAX_VALUE)) {
+            return newestFirst.hasNext() ? newestFirst.next().value : null;
+        }
     }
 
-    private static byte[] timePrefix(long atMs) {
-        return ByteBuffer.allocate(Long.BYTES).putLong(atMs).array();
+    /** Remembers the encoded outcome of {@code requestId}, from {@code timestampMs} on. */
+    void remember(String requestId, long timestampMs, byte[] encodedOutcome) {
+        outcomes.put(requestId, encodedOutcome, Math.max(0L, timestampMs));
     }
 }

@@ -17,16 +17,32 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * with the value; {@link Wire} writes only the outcome, so the bytes on the topic are exactly an
  * {@code Outcome} in the Confluent wire format.
  *
- * @param outcome   what the client is told; its request id is the record key
+ * @param outcome   what the client is told (its request id is the record key), or null when
+ *                  {@code encoded} holds it already
+ * @param encoded   the outcome already in the results topic's wire format (as remembered for dedup),
+ *                  written as it is; or null
  * @param partition the client's reply partition, or {@link #NO_REPLY_PARTITION}
  */
-record Reply(Outcome outcome, int partition) {
+record Reply(Outcome outcome, byte[] encoded, int partition) {
+
+    Reply(Outcome outcome, int partition) {
+        this(outcome, null, partition);
+    }
 
     /** The request named no reply partition (fire-and-forget). */
     static final int NO_REPLY_PARTITION = -1;
 
     static Reply to(ReplyTo replyTo, Outcome outcome) {
-        return new Reply(outcome, replyTo == null ? NO_REPLY_PARTITION : replyTo.getPartition());
+        return new Reply(outcome, null, partitionOf(replyTo));
+    }
+
+    /** An outcome encoded already for the results topic (by {@link Wire#encode}). */
+    static Reply encoded(ReplyTo replyTo, byte[] outcome) {
+        return new Reply(null, outcome, partitionOf(replyTo));
+    }
+
+    private static int partitionOf(ReplyTo replyTo) {
+        return replyTo == null ? NO_REPLY_PARTITION : replyTo.getPartition();
     }
 
     /** Serializes a reply as its outcome alone. */
@@ -45,7 +61,15 @@ record Reply(Outcome outcome, int partition) {
 
         @Override
         public byte[] serialize(String topic, Reply reply) {
-            return reply == null ? null : outcomes.serialize(topic, reply.outcome());
+            if (reply == null) {
+                return null;
+            }
+            return reply.encoded() != null ? reply.encoded() : outcomes.serialize(topic, reply.outcome());
+        }
+
+        /** {@code outcome} as this serializer writes it to {@code topic}. */
+        byte[] encode(String topic, Outcome outcome) {
+            return outcomes.serialize(topic, outcome);
         }
 
         @Override

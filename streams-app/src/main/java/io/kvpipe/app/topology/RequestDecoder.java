@@ -2,24 +2,29 @@ package io.kvpipe.app.topology;
 
 import io.kvpipe.avro.DeadLetterReason;
 import io.kvpipe.avro.Request;
+import io.kvpipe.avro.RequestBatch;
+import io.kvpipe.schemas.RequestsValue;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryException;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.UnknownSchemaException;
 import java.nio.charset.CharacterCodingException;
+import java.util.List;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Turns a requests-topic record's raw bytes into a {@link Request}, or says why it cannot.
+ * Turns a requests-topic record's raw bytes into its {@link Request}s, or says why it cannot.
  *
  * <ul>
  *   <li>The key is the routing key: UTF-8 text, or absent (null). Bytes that are not valid UTF-8 are
  *       {@code UNDECODABLE}. Where the request goes is decided by its operations' keys, not by the
  *       routing key, so a null routing key is accepted.</li>
- *   <li>The value is a {@code Request} in the Confluent wire format. A null value (tombstone), bytes
- *       without the 5-byte header, a wrong magic byte, or Avro that does not decode into a
- *       {@code Request} are {@code UNDECODABLE}; a schema id the registry does not know is
- *       {@code UNKNOWN_SCHEMA}.</li>
+ *   <li>The value is a {@code Request} or a {@code RequestBatch} in the Confluent wire format, read
+ *       with the {@link RequestsValue#SCHEMA union} as reader schema (so a plain {@code Request},
+ *       written with the subject's first version, and anything written with the union both decode).
+ *       A null value (tombstone), bytes without the 5-byte header, a wrong magic byte, or Avro that
+ *       does not decode into either are {@code UNDECODABLE}; a schema id the registry does not know
+ *       is {@code UNKNOWN_SCHEMA}.</li>
  *   <li>A registry that cannot be reached (or answers with another error) is not bad input:
  *       {@link SchemaRegistryUnavailableException} is thrown so the record is retried.</li>
  * </ul>
@@ -29,16 +34,19 @@ final class RequestDecoder {
     /** The outcome of decoding one record. */
     sealed interface Decoding permits Decoded, Undecodable {}
 
-    /** A request and its routing key (null when the record had no key). */
-    record Decoded(String routingKey, Request request) implements Decoding {}
+    /**
+     * The requests of a record, in order, and its routing key (null when the record had no key).
+     * {@code batch} says whether the value was a {@code RequestBatch} (possibly of one, or empty).
+     */
+    record Decoded(String routingKey, List<Request> requests, boolean batch) implements Decoding {}
 
     /** Bad input, to be dead-lettered. */
     record Undecodable(DeadLetterReason reason, String detail) implements Decoding {}
 
-    private final AvroDeserializer<Request> requests;
+    private final AvroDeserializer<Object> values;
 
     RequestDecoder(SchemaRegistryClient registry) {
-        this.requests = new AvroDeserializer<>(registry, Request.class);
+        this.values = new AvroDeserializer<>(registry, RequestsValue.SCHEMA);
     }
 
     /**
@@ -58,7 +66,7 @@ final class RequestDecoder {
         }
         Object decoded;
         try {
-            decoded = requests.deserialize(topic, value);
+            decoded = values.deserialize(topic, value);
         } catch (UnknownSchemaException e) {
             return new Undecodable(DeadLetterReason.UNKNOWN_SCHEMA, "the value names schema id " + e.schemaId()
                     + ", which does not resolve to a usable Avro schema: " + e.getCause().getMessage());
@@ -69,14 +77,17 @@ final class RequestDecoder {
                         "The schema registry could not resolve the schema of a record of " + topic
                                 + "; the record will be retried: " + registryFailure.getMessage(), e);
             }
-            return new Undecodable(DeadLetterReason.UNDECODABLE, "the value is not a Request in the Confluent Avro "
-                    + "wire format: " + e.getMessage());
+            return new Undecodable(DeadLetterReason.UNDECODABLE, "the value is not a Request or a RequestBatch in the "
+                    + "Confluent Avro wire format: " + e.getMessage());
         }
-        if (!(decoded instanceof Request request)) {
-            return new Undecodable(DeadLetterReason.UNDECODABLE, "the value decoded to "
-                    + (decoded == null ? "null" : decoded.getClass().getName()) + ", not a Request");
+        if (decoded instanceof Request request) {
+            return new Decoded(routingKey, List.of(request), false);
         }
-        return new Decoded(routingKey, request);
+        if (decoded instanceof RequestBatch batch) {
+            return new Decoded(routingKey, batch.getRequests(), true);
+        }
+        return new Undecodable(DeadLetterReason.UNDECODABLE, "the value decoded to "
+                + (decoded == null ? "null" : decoded.getClass().getName()) + ", not a Request or a RequestBatch");
     }
 
     /** The registry error behind a deserialization failure, if that is what it was. */

@@ -24,15 +24,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Processes the requests of one partition: decode, validate, deduplicate, decide and apply in one
- * step, then publish change events and the outcome. See {@link RequestTopology} for the promise.
+ * step, then publish change events and the outcome. A record holds one request or a batch of them;
+ * each request of a batch goes through the same steps, in order, as if it were a record of its own
+ * at the batch's offset. See {@link RequestTopology} for the promise.
  */
 final class RequestProcessor implements Processor<byte[], byte[], String, Object> {
 
     /** How often the wall-clock punctuator proves the thread is alive. */
     static final Duration LIVENESS_INTERVAL = Duration.ofMillis(100);
-    /** How often expired outcomes are forgotten, and at most how many per run. */
-    static final Duration PURGE_INTERVAL = Duration.ofMillis(250);
-    static final int PURGE_BATCH = 5_000;
     /**
      * A dead letter keeps at most this much of the original value and key, so that it always fits
      * Kafka's default 1 MiB record limit even when the bad record itself nearly filled it (a dead
@@ -44,9 +43,11 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
 
     private final ProcessingLiveness liveness;
     private final String instanceId;
-    private final long retentionMs;
+    private final Duration retention;
     private final RequestDecoder decoder;
     private final RequestValidator validator;
+    private final String resultsTopic;
+    private final Reply.Wire outcomes;
 
     private ProcessorContext<String, Object> context;
     private KeyValueStore<String, VersionedValue> kv;
@@ -55,19 +56,19 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
     RequestProcessor(TopologySettings settings) {
         this.liveness = settings.liveness();
         this.instanceId = settings.instanceId();
-        this.retentionMs = settings.dedupRetention().toMillis();
+        this.retention = settings.dedupRetention();
         this.decoder = new RequestDecoder(settings.registry());
         this.validator = new RequestValidator(settings.requestPartitions());
+        this.resultsTopic = settings.topics().results();
+        this.outcomes = new Reply.Wire(settings.registry());
     }
 
     @Override
     public void init(ProcessorContext<String, Object> context) {
         this.context = context;
         this.kv = context.getStateStore(StoreNames.KV);
-        this.dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), context.getStateStore(DedupLog.EXPIRY_STORE));
+        this.dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), retention);
         context.schedule(LIVENESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> liveness.tick());
-        context.schedule(PURGE_INTERVAL, PunctuationType.WALL_CLOCK_TIME,
-                now -> dedup.forgetBefore(now - retentionMs, PURGE_BATCH));
     }
 
     @Override
@@ -82,37 +83,74 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
             deadLetter(record, source, bad.reason(), bad.detail(), nowMs);
             return;
         }
-        Request request = ((RequestDecoder.Decoded) decoding).request();
+        RequestDecoder.Decoded decoded = (RequestDecoder.Decoded) decoding;
+        List<Request> requests = decoded.requests();
+        if (!decoded.batch()) {
+            processOne(record, source, requests.get(0), null, nowMs);
+            return;
+        }
+        int count = requests.size();
+        if (count == 0) {
+            deadLetter(record, source, DeadLetterReason.MALFORMED_REQUEST, "the batch holds no requests", nowMs);
+            return;
+        }
+        if (count > Limits.MAX_BATCH_REQUESTS) {
+            String detail = "the batch holds " + count + " requests, more than the limit of "
+                    + Limits.MAX_BATCH_REQUESTS;
+            deadLetter(record, source, DeadLetterReason.MALFORMED_REQUEST, detail, nowMs);
+            for (Request request : requests) {
+                reply(record, request, invalidRequest(request, detail, null, nowMs));
+            }
+            return;
+        }
+        for (int i = 0; i < count; i++) {
+            processOne(record, source, requests.get(i), "request " + i + " of a batch of " + count, nowMs);
+        }
+    }
 
+    /**
+     * One request, alone in its record or one of a batch ({@code inBatch} then says which, for dead
+     * letters, whose original bytes are the whole record's); the same steps either way.
+     */
+    private void processOne(Record<byte[], byte[]> record, RecordMetadata source, Request request, String inBatch,
+                            long nowMs) {
         Optional<RequestValidator.Invalid> invalid = validator.validate(request, source.partition());
         if (invalid.isPresent()) {
             RequestValidator.Invalid why = invalid.get();
             if (why.deadLettered()) {
-                deadLetter(record, source, why.deadLetterReason(), why.detail(), nowMs);
+                String detail = inBatch == null ? why.detail()
+                        : inBatch + " (request id " + Text.quote(request.getRequestId()) + "): " + why.detail();
+                deadLetter(record, source, why.deadLetterReason(), detail, nowMs);
             }
             if (!why.answerable()) {
                 return;
             }
-            reply(record, request, Outcome.newBuilder()
-                    .setRequestId(request.getRequestId())
-                    .setStatus(OutcomeStatus.REJECTED)
-                    .setReason(RejectReason.INVALID_REQUEST)
-                    .setFailedOp(why.failedOp())
-                    .setDetail(why.detail())
-                    .setTimestampMs(nowMs)
-                    .build());
+            reply(record, request, invalidRequest(request, why.detail(), why.failedOp(), nowMs));
             return;
         }
 
-        Outcome first = dedup.find(request.getRequestId());
+        byte[] first = dedup.find(request.getRequestId(), nowMs);
         if (first != null) {
-            reply(record, request, first);
+            reply(record, request, Reply.encoded(request.getReplyTo(), first));
             return;
         }
 
         Outcome outcome = apply(record, request, source, nowMs);
-        dedup.remember(outcome);
-        reply(record, request, outcome);
+        // Encoded once, for the results topic; the dedup store keeps the same bytes for retries.
+        byte[] encoded = outcomes.encode(resultsTopic, outcome);
+        dedup.remember(request.getRequestId(), outcome.getTimestampMs(), encoded);
+        reply(record, request, Reply.encoded(request.getReplyTo(), encoded));
+    }
+
+    private static Outcome invalidRequest(Request request, String detail, Integer failedOp, long nowMs) {
+        return Outcome.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setStatus(OutcomeStatus.REJECTED)
+                .setReason(RejectReason.INVALID_REQUEST)
+                .setFailedOp(failedOp)
+                .setDetail(detail)
+                .setTimestampMs(nowMs)
+                .build();
     }
 
     private Outcome apply(Record<byte[], byte[]> record, Request request, RecordMetadata source, long nowMs) {
@@ -147,7 +185,12 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
     }
 
     private void reply(Record<byte[], byte[]> record, Request request, Outcome outcome) {
-        context.forward(new Record<>(outcome.getRequestId(), Reply.to(request.getReplyTo(), outcome), record.timestamp()),
+        reply(record, request, Reply.to(request.getReplyTo(), outcome));
+    }
+
+    /** The reply to {@code request}, keyed by its request id (which its outcome carries too). */
+    private void reply(Record<byte[], byte[]> record, Request request, Reply reply) {
+        context.forward(new Record<>(request.getRequestId(), reply, record.timestamp()),
                 RequestTopology.RESULTS_SINK);
     }
 

@@ -2,7 +2,6 @@ package io.kvpipe.app.topology;
 
 import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.DeadLetter;
-import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.Topics;
@@ -23,12 +22,22 @@ import org.apache.kafka.streams.state.Stores;
  * keys that hash to it, and applies that partition's requests one at a time, each atomically.
  *
  * <h2>Per request record</h2>
+ * A record holds one {@code Request} or a {@code RequestBatch} of them ({@code RequestsValue}). A
+ * batch's requests go through steps 2 to 5 one after the other, in order, each as if it were a
+ * record of its own at the batch's offset: its own validation, dedup, outcome and change events,
+ * independent of the others' success or failure. A dead letter for one of them carries the whole
+ * record's bytes and says which request it was ({@code request i of a batch of n (request id
+ * ...): }); its outcome's detail is the request's own. An empty batch is dead-lettered
+ * {@code MALFORMED_REQUEST} (there is no one to answer); a batch of more than
+ * {@code Limits.MAX_BATCH_REQUESTS} is dead-lettered once and each of its requests rejected
+ * {@code INVALID_REQUEST}. The whole record is one processing step: under exactly-once all its
+ * effects commit together.
  * <ol>
- *   <li><b>Decode</b> the raw key (UTF-8 routing key) and value ({@code Request}, Confluent Avro).
- *       Undecodable bytes are dead-lettered {@code UNDECODABLE}, an unknown schema id
- *       {@code UNKNOWN_SCHEMA}. An unreachable schema registry is not bad input: it throws
- *       {@link SchemaRegistryUnavailableException}, which ends the stream thread; the record is
- *       processed again by the replacement thread (see "Wiring").</li>
+ *   <li><b>Decode</b> the raw key (UTF-8 routing key) and value ({@code Request} or
+ *       {@code RequestBatch}, Confluent Avro). Undecodable bytes are dead-lettered
+ *       {@code UNDECODABLE}, an unknown schema id {@code UNKNOWN_SCHEMA}. An unreachable schema
+ *       registry is not bad input: it throws {@link SchemaRegistryUnavailableException}, which ends
+ *       the stream thread; the record is processed again by the replacement thread (see "Wiring").</li>
  *   <li><b>Validate</b> (sizes, keys, actions, routing; see {@code RequestValidator}). Bad input
  *       becomes a {@code DeadLetter} (reason, detail, original bytes, source topic, partition and
  *       offset, instance id, time) and a {@code REJECTED / INVALID_REQUEST} outcome with the same
@@ -47,9 +56,10 @@ import org.apache.kafka.streams.state.Stores;
  *       the same way again.</li>
  * </ol>
  * Every record, and a wall-clock punctuator every 100 ms, ticks the {@code ProcessingLiveness}.
- * A second wall-clock punctuator forgets outcomes older than the retention, every 250 ms, at most
- * 5,000 per run, through a time index (store {@code dedup-expiry}), so its cost is bounded and
- * proportional to what it forgets.
+ * The dedup store is a window store whose retention is the dedup retention: an outcome is
+ * remembered with one store write (one changelog record), and outcomes older than the retention
+ * are forgotten exactly at lookup and dropped by whole time segments, with no tombstones and no
+ * purge (see {@code DedupLog}).
  *
  * <h2>Outputs</h2>
  * Keys are UTF-8 strings, values Avro in the Confluent wire format (subject {@code <topic>-value}).
@@ -83,9 +93,10 @@ import org.apache.kafka.streams.state.Stores;
  *   <li>The source reads raw bytes with its own deserializers and timestamp extractor; default serdes
  *       and the deserialization handler are not used. A new application starts at the earliest
  *       offset.</li>
- *   <li>Store values are Avro too; their schemas are registered under
- *       {@code <application.id>-kv-changelog-value} and {@code <application.id>-dedup-changelog-value},
- *       so the registry must accept registrations (the serializer's default).</li>
+ *   <li>Store values are Avro too: the kv store's schema is registered under
+ *       {@code <application.id>-kv-changelog-value}, so the registry must accept registrations (the
+ *       serializer's default); the dedup store holds each outcome as written to the results topic
+ *       (its schema id is the results topic's).</li>
  * </ul>
  */
 public final class RequestTopology {
@@ -114,10 +125,7 @@ public final class RequestTopology {
 
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.KV),
                 Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.DEDUP),
-                Serdes.String(), AvroSerde.forValues(Outcome.class, registry)), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(DedupLog.EXPIRY_STORE),
-                Serdes.Bytes(), Serdes.ByteArray()), PROCESSOR);
+        topology.addStateStore(DedupLog.storeBuilder(settings.dedupRetention()), PROCESSOR);
 
         ConsistentHashPartitioner byKey = new ConsistentHashPartitioner();
         topology.addSink(CHANGES_SINK, topics.changes(), new StringSerializer(),

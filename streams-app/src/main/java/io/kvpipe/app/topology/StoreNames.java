@@ -6,8 +6,13 @@ public final class StoreNames {
     /** Committed state: {@code KeyValueStore<String, VersionedValue>}; a deleted key keeps its version with a null value. */
     public static final String KV = "kv";
 
-    /** Outcomes by request id, so a retried request returns its first outcome: {@code KeyValueStore<String, Outcome>}. */
-    public static final String DEDUP = "dedup";
+    /**
+     * Outcomes by request id, so a retried request returns its first outcome, for the dedup retention:
+     * {@code WindowStore<String, Outcome>} whose window start is the outcome time (see {@code DedupLog}).
+     * (The name differs from the key-value store {@code dedup} of earlier versions, whose changelog has
+     * another key format.)
+     */
+    public static final String DEDUP = "dedup-window";
 
     private StoreNames() {}
 }

@@ -1,121 +1,121 @@
 package io.kvpipe.app.topology;
 
+import static io.kvpipe.app.topology.Requests.add;
+import static io.kvpipe.app.topology.Requests.request;
 import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvpipe.avro.Outcome;
-import io.kvpipe.avro.OutcomeStatus;
-import io.kvpipe.schemas.serde.AvroSerde;
-import java.util.ArrayList;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.kstream.Windowed;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
-import org.junit.jupiter.api.BeforeEach;
+import org.apache.kafka.streams.state.WindowStore;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** Forgetting expired outcomes is oldest first, bounded per run, and touches only what expired. */
+/**
+ * The dedup store remembers an outcome with one write and forgets it with none: exactly at the
+ * retention for lookups, by whole segments for storage.
+ */
 class DedupLogTest {
 
-    private KeyValueStore<String, Outcome> outcomes;
-    private KeyValueStore<Bytes, byte[]> expiry;
-    private DedupLog log;
+    private static final Duration RETENTION = Duration.ofMinutes(10);
+    private static final String CHANGELOG = "kvpipe-topology-test-" + StoreNames.DEDUP + "-changelog";
 
-    @BeforeEach
-    void stores() {
-        MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
-        outcomes = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.DEDUP), Serdes.String(),
-                AvroSerde.forValues(Outcome.class, new InMemorySchemaRegistry())).withLoggingDisabled().build();
-        expiry = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DedupLog.EXPIRY_STORE), Serdes.Bytes(),
-                Serdes.ByteArray()).withLoggingDisabled().build();
-        outcomes.init(context.getStateStoreContext(), outcomes);
-        expiry.init(context.getStateStoreContext(), expiry);
-        log = new DedupLog(outcomes, expiry);
+    @TempDir
+    Path stateDir;
+
+    private Pipeline pipeline;
+    private final String key = Keys.here("counter:");
+
+    @AfterEach
+    void stop() {
+        pipeline.close();
     }
 
     @Test
-    void forgetsOldestFirstAtMostTheBatchPerRun() {
-        for (int i = 0; i < 10; i++) {
-            log.remember(outcome("r" + i, 1_000L + i));
+    void anOutcomeIsRememberedUpToAndIncludingTheRetentionThenForgotten() {
+        pipeline = new Pipeline(stateDir, RETENTION);
+        pipeline.send(request("r", add(key, 1)));
+
+        pipeline.advance(RETENTION);
+        assertThat(pipeline.dedup().get("r")).isNotNull();
+
+        pipeline.advance(Duration.ofMillis(1));
+        assertThat(pipeline.dedup().get("r")).isNull();
+    }
+
+    @Test
+    void anIdRememberedAgainAfterItWasForgottenIsFoundWithItsNewOutcome() {
+        pipeline = new Pipeline(stateDir, RETENTION);
+        pipeline.send(request("r", add(key, 1)));
+        Outcome first = pipeline.outcome();
+        pipeline.advance(RETENTION.plusMillis(1));
+        pipeline.send(request("r", add(key, 1)));
+        Outcome second = pipeline.outcome();
+
+        assertThat(second).isNotEqualTo(first);
+        assertThat(pipeline.dedup().get("r")).isEqualTo(second);
+        pipeline.send(request("r", add(key, 1)));
+        assertThat(pipeline.outcome()).isEqualTo(second);
+        assertThat(pipeline.kv().get(key).getValue()).isEqualTo("2");
+    }
+
+    @Test
+    void rememberingIsOneChangelogRecordAndForgettingWritesNothing() {
+        pipeline = new Pipeline(stateDir, RETENTION);
+        TestOutputTopic<byte[], byte[]> changelog = pipeline.driver.createOutputTopic(CHANGELOG,
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        for (int i = 0; i < 5; i++) {
+            pipeline.send(request("r" + i, add(key, 1)));
         }
+        pipeline.advance(RETENTION.multipliedBy(3));
+        pipeline.send(request("late", add(key, 1)));
+        pipeline.advance(Duration.ofSeconds(1));
 
-        assertThat(log.forgetBefore(1_005L, 3)).isEqualTo(3);
-        assertThat(remembered()).containsExactly("r3", "r4", "r5", "r6", "r7", "r8", "r9");
-        assertThat(log.forgetBefore(1_005L, 3)).isEqualTo(2);
-        assertThat(log.forgetBefore(1_005L, 3)).isZero();
-        assertThat(remembered()).containsExactly("r5", "r6", "r7", "r8", "r9");
-        assertThat(indexSize()).isEqualTo(5);
+        List<KeyValue<byte[], byte[]>> records = changelog.readKeyValuesToList();
+        assertThat(records).hasSize(6).allSatisfy(record -> assertThat(record.value).isNotNull());
     }
 
     @Test
-    void theCutoffIsExclusive() {
-        log.remember(outcome("at-cutoff", 2_000L));
-        log.remember(outcome("before", 1_999L));
-
-        log.forgetBefore(2_000L, 100);
-
-        assertThat(log.find("before")).isNull();
-        assertThat(log.find("at-cutoff")).isNotNull();
-    }
-
-    @Test
-    void aRequestIdRememberedAgainAfterItWasForgottenIsKeptForItsNewTime() {
-        log.remember(outcome("r", 1_000L));
-        log.forgetBefore(1_500L, 100);
-        log.remember(outcome("r", 2_000L));
-
-        assertThat(log.forgetBefore(1_800L, 100)).isZero();
-        assertThat(log.find("r").getTimestampMs()).isEqualTo(2_000L);
-    }
-
-    @Test
-    void anIndexEntryWhoseOutcomeWasReplacedDoesNotForgetTheNewerOutcome() {
-        log.remember(outcome("r", 1_000L));
-        log.remember(outcome("r", 2_000L));
-
-        assertThat(log.forgetBefore(1_500L, 100)).isEqualTo(1);
-        assertThat(log.find("r").getTimestampMs()).isEqualTo(2_000L);
-        assertThat(log.forgetBefore(2_001L, 100)).isEqualTo(1);
-        assertThat(log.find("r")).isNull();
-        assertThat(indexSize()).isZero();
-    }
-
-    @Test
-    void anOutcomeRememberedWithAnEarlierTimeThanAPurgeIsStillForgotten() {
-        log.remember(outcome("late", 5_000L));
-        log.forgetBefore(4_000L, 100);
-        // The wall clock stepped back: an entry older than the last cutoff appears.
-        log.remember(outcome("stepped-back", 3_000L));
-
-        assertThat(log.forgetBefore(4_500L, 100)).isEqualTo(1);
-        assertThat(log.find("stepped-back")).isNull();
-        assertThat(log.find("late")).isNotNull();
-    }
-
-    private List<String> remembered() {
-        List<String> ids = new ArrayList<>();
-        try (KeyValueIterator<String, Outcome> all = outcomes.all()) {
-            all.forEachRemaining(kv -> ids.add(kv.key));
+    void expiredOutcomesAreDroppedWithTheirSegments() throws Exception {
+        pipeline = new Pipeline(stateDir, RETENTION);
+        for (int i = 0; i < 5; i++) {
+            pipeline.send(request("r" + i, add(key, 1)));
         }
-        ids.sort(null);
+        assertThat(storedIds()).hasSize(5);
+        List<Path> before = segments();
+        assertThat(before).hasSize(1);
+
+        pipeline.advance(RETENTION.multipliedBy(3));
+        pipeline.send(request("late", add(key, 1)));
+
+        assertThat(storedIds()).containsExactly("late");
+        assertThat(segments()).hasSize(1).doesNotContainAnyElementsOf(before);
+    }
+
+    /** The store's segment directories (one RocksDB each). */
+    private List<Path> segments() throws Exception {
+        try (var files = Files.walk(stateDir)) {
+            return files.filter(Files::isDirectory)
+                    .filter(dir -> dir.getFileName().toString().startsWith(StoreNames.DEDUP + "."))
+                    .toList();
+        }
+    }
+
+    private List<String> storedIds() {
+        WindowStore<String, byte[]> store = pipeline.driver.getWindowStore(StoreNames.DEDUP);
+        List<String> ids = new java.util.ArrayList<>();
+        try (KeyValueIterator<Windowed<String>, byte[]> all = store.all()) {
+            all.forEachRemaining(entry -> ids.add(entry.key.key()));
+        }
         return ids;
-    }
-
-    private int indexSize() {
-        int n = 0;
-        try (KeyValueIterator<Bytes, byte[]> all = expiry.all()) {
-            for (; all.hasNext(); all.next()) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    private static Outcome outcome(String requestId, long atMs) {
-        return Outcome.newBuilder().setRequestId(requestId).setStatus(OutcomeStatus.COMMITTED).setTimestampMs(atMs)
-                .build();
     }
 }

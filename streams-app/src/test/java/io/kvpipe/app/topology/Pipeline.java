@@ -12,6 +12,7 @@ import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.AvroSerializer;
+import io.kvpipe.schemas.serde.RequestsWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,6 +33,7 @@ import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -61,8 +63,12 @@ final class Pipeline implements AutoCloseable {
     final TestOutputTopic<String, Outcome> results;
     final TestOutputTopic<String, DeadLetter> deadLetters;
     private final AvroSerializer<Request> clientSerializer = new AvroSerializer<>(registry, false);
+    private final RequestsWriter batchWriter = new RequestsWriter(registry, topics.requests(), true);
+    private final AvroDeserializer<Outcome> outcomeReader = new AvroDeserializer<>(registry, Outcome.class);
     private final List<Integer> replyDecisions = new ArrayList<>();
     private final Map<String, List<Integer>> sinkDecisions = new HashMap<>();
+    private final Duration dedupRetention;
+    private Instant wallClock = START;
     private long nextOffset;
 
     Pipeline(Path stateDir) {
@@ -70,6 +76,7 @@ final class Pipeline implements AutoCloseable {
     }
 
     Pipeline(Path stateDir, Duration dedupRetention) {
+        this.dedupRetention = dedupRetention;
         TopologySettings settings = TopologySettings.builder()
                 .topics(topics)
                 .requestPartitions(Keys.PARTITIONS)
@@ -113,6 +120,17 @@ final class Pipeline implements AutoCloseable {
         return clientSerializer.serialize(topics.requests(), request);
     }
 
+    /** Sends {@code requests} as one {@code RequestBatch} record keyed by the first op's key; returns its offset. */
+    long sendBatch(Request... requests) {
+        return sendRaw(requests[0].getOps().get(0).getKey().getBytes(StandardCharsets.UTF_8),
+                encodeBatch(List.of(requests)));
+    }
+
+    /** A {@code RequestBatch} value as the client writes it. */
+    byte[] encodeBatch(List<Request> requests) {
+        return batchWriter.batch(requests.stream().map(batchWriter::encode).toList());
+    }
+
     /** The one outcome the last request produced. */
     Outcome outcome() {
         assertThat(results.getQueueSize()).as("outcomes on the results topic").isEqualTo(1);
@@ -146,12 +164,21 @@ final class Pipeline implements AutoCloseable {
         return driver.getKeyValueStore(StoreNames.KV);
     }
 
-    KeyValueStore<String, Outcome> dedup() {
-        return driver.getKeyValueStore(StoreNames.DEDUP);
+    /** The outcomes the dedup store remembers now (by the driver's wall clock), by request id. */
+    Remembered dedup() {
+        WindowStore<String, byte[]> store = driver.getWindowStore(StoreNames.DEDUP);
+        DedupLog log = new DedupLog(store, dedupRetention);
+        return requestId -> outcomeReader.deserialize(topics.results(), log.find(requestId, wallClock.toEpochMilli()));
     }
 
-    void advance(Duration wallClock) {
-        driver.advanceWallClockTime(wallClock);
+    /** What the dedup store remembers. */
+    interface Remembered {
+        Outcome get(String requestId);
+    }
+
+    void advance(Duration by) {
+        driver.advanceWallClockTime(by);
+        wallClock = wallClock.plus(by);
     }
 
     @Override

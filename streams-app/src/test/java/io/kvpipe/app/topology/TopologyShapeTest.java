@@ -36,7 +36,7 @@ class TopologyShapeTest {
                     .containsExactlyInAnyOrder("p-changes", "p-results", "p-dead-letters");
             assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Processor.class::isInstance)
                     .singleElement().satisfies(node -> assertThat(((TopologyDescription.Processor) node).stores())
-                            .containsExactlyInAnyOrder(StoreNames.KV, StoreNames.DEDUP, DedupLog.EXPIRY_STORE));
+                            .containsExactlyInAnyOrder(StoreNames.KV, StoreNames.DEDUP));
         });
         assertThat(description.globalStores()).isEmpty();
     }
@@ -47,12 +47,10 @@ class TopologyShapeTest {
             pipeline.send(request("r", put(Keys.here("k:"), "v")));
 
             assertThat(pipeline.driver.getKeyValueStore(StoreNames.KV).persistent()).isTrue();
-            assertThat(pipeline.driver.getKeyValueStore(StoreNames.DEDUP).persistent()).isTrue();
-            assertThat(pipeline.driver.getKeyValueStore(DedupLog.EXPIRY_STORE).persistent()).isTrue();
+            assertThat(pipeline.driver.getWindowStore(StoreNames.DEDUP).persistent()).isTrue();
             assertThat(pipeline.driver.producedTopicNames()).contains(
                     "kvpipe-topology-test-kv-changelog",
-                    "kvpipe-topology-test-dedup-changelog",
-                    "kvpipe-topology-test-dedup-expiry-changelog");
+                    "kvpipe-topology-test-dedup-window-changelog");
         }
     }
 

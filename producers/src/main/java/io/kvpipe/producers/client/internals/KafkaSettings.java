@@ -56,6 +56,19 @@ public final class KafkaSettings {
         return props;
     }
 
+    /** The producer's {@code max.block.ms}: the application's if it set one, else {@link #maxBlockMs}. */
+    public static long effectiveMaxBlockMs(KvClientConfig config) {
+        Object value = config.kafkaProperties().get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
+        if (value == null) {
+            return maxBlockMs(config);
+        }
+        try {
+            return Long.parseLong(String.valueOf(value).trim());
+        } catch (NumberFormatException e) {
+            return maxBlockMs(config);
+        }
+    }
+
     /** Half the request timeout, at least 100 ms: how long a send may block its caller. */
     static long maxBlockMs(KvClientConfig config) {
         return Math.max(100, config.requestTimeout().toMillis() / 2);
