@@ -259,7 +259,9 @@ final class RequestBatcher implements AutoCloseable {
         String id = q.pending().requestId();
         pending.fail(q.pending(), closed
                 ? new ClientClosedException(clientId, id)
-                : new RequestSendException("could not send request " + id + ": " + e, id, e));
+                // The producer refused it (no metadata within max.block.ms, serialization...): as
+                // for a failed delivery, Kafka did not take it.
+                : new RequestSendException("Kafka did not take request " + id + ": " + e, id, e));
     }
 
     /**
