@@ -138,7 +138,7 @@ public final class KvClient implements AutoCloseable {
         KafkaProducer<String, byte[]> producer = null;
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
-            checkRegistry(writer(registry, registryConfig, config.topics()), config.topics());
+            checkRegistry(writer(registry, registryConfig, config.topics()), config);
             producer = new KafkaProducer<>(KafkaSettings.producer(config), new StringSerializer(),
                     new ByteArraySerializer());
             consumer = new KafkaConsumer<>(KafkaSettings.consumer(config), new ByteArrayDeserializer(),
@@ -164,15 +164,16 @@ public final class KvClient implements AutoCloseable {
     }
 
     /**
-     * Fails fast on an unreachable or refusing registry: registers (or looks up) both schemas of the
-     * requests topic now (a plain request, and the union a batch is written with).
+     * Fails fast on an unreachable or refusing registry: registers (or looks up) the schemas of the
+     * requests topic now: a plain request's, and the union a batch is written with unless batching
+     * is off ({@code maxBatchRequests} 1, which needs nothing a pipeline from before batches lacks).
      */
-    private static void checkRegistry(RequestsWriter writer, Topics topics) {
+    private static void checkRegistry(RequestsWriter writer, KvClientConfig config) {
         try {
-            writer.resolveSchemaIds();
+            writer.resolveSchemaIds(config.maxBatchRequests() > 1);
         } catch (KafkaException e) {
-            throw new KvClientException("the schema registry did not take the schemas of " + topics.requests()
-                    + ": " + e.getMessage(), e);
+            throw new KvClientException("the schema registry did not take the schemas of "
+                    + config.topics().requests() + ": " + e.getMessage(), e);
         }
     }
 

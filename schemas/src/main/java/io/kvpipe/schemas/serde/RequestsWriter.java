@@ -67,13 +67,16 @@ public final class RequestsWriter {
     }
 
     /**
-     * Resolves both schema ids now (a client checks its registry at start this way).
+     * Resolves the schema ids now (a client checks its registry at start this way): the plain
+     * request's, and the union's if {@code batches} will be written.
      *
      * @throws SerializationException if the registry does not give them
      */
-    public void resolveSchemaIds() {
+    public void resolveSchemaIds(boolean batches) {
         requestSchemaId();
-        unionSchemaId();
+        if (batches) {
+            unionSchemaId();
+        }
     }
 
     /** One encoded request as a plain {@code Request} value. */
