@@ -71,8 +71,9 @@ import org.slf4j.LoggerFactory;
  * Every request carries a unique id, and the pipeline applies an id at most once, answering a
  * repeat with the first outcome. After a timeout or a send failure the request may or may not have
  * been applied: send it again with the same id, {@link #submit(String, List)} with the failure's
- * {@code requestId()} and the same ops, to apply it at most once and learn its outcome. (A repeat
- * with other ops still gets the first request's outcome.) To retry safely after the application
+ * {@code requestId()} and the same ops, to apply it at most once and learn its outcome. Resend the
+ * same ops: deduplication lives with the partition that owns the routing key, so an id resent with
+ * ops routed to another partition is a new request there. To retry safely after the application
  * itself restarts, take an id from {@link #newRequestId()} and store it before the first send.
  *
  * <h2>How it works</h2>
