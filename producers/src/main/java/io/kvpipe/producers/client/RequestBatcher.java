@@ -255,11 +255,15 @@ final class RequestBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails a request the producer did not take: it could not encode it, had no metadata for the
+     * topic within {@code max.block.ms}, or refused it; said the same way as a failed delivery.
+     */
     private void failSend(Queued q, Exception e) {
         String id = q.pending().requestId();
         pending.fail(q.pending(), closed
                 ? new ClientClosedException(clientId, id)
-                : new RequestSendException("could not send request " + id + ": " + e, id, e));
+                : new RequestSendException("Kafka did not take request " + id + ": " + e, id, e));
     }
 
     /**
