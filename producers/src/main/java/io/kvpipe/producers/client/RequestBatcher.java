@@ -255,12 +255,14 @@ final class RequestBatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * Fails a request the producer did not take: it could not encode it, had no metadata for the
+     * topic within {@code max.block.ms}, or refused it; said the same way as a failed delivery.
+     */
     private void failSend(Queued q, Exception e) {
         String id = q.pending().requestId();
         pending.fail(q.pending(), closed
                 ? new ClientClosedException(clientId, id)
-                // The producer refused it (no metadata within max.block.ms, serialization...): as
-                // for a failed delivery, Kafka did not take it.
                 : new RequestSendException("Kafka did not take request " + id + ": " + e, id, e));
     }
 

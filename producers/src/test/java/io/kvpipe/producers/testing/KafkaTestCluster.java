@@ -83,8 +83,19 @@ public final class KafkaTestCluster implements AutoCloseable {
                     .all().get(30, TimeUnit.SECONDS);
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             while (true) {
-                Map<String, TopicDescription> described = admin.describeTopics(
-                        Set.of(topics.requests(), topics.results())).allTopicNames().get(30, TimeUnit.SECONDS);
+                Map<String, TopicDescription> described;
+                try {
+                    described = admin.describeTopics(Set.of(topics.requests(), topics.results())).allTopicNames()
+                            .get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // Right after creation the metadata may not know the topics yet: ask again.
+                    if (!(e.getCause() instanceof org.apache.kafka.common.errors.UnknownTopicOrPartitionException)
+                            || System.nanoTime() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(100);
+                    continue;
+                }
                 boolean ready = described.values().stream()
                         .flatMap(d -> d.partitions().stream())
                         .map(TopicPartitionInfo::leader)

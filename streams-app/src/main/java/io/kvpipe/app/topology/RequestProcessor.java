@@ -86,7 +86,7 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
         RequestDecoder.Decoded decoded = (RequestDecoder.Decoded) decoding;
         List<Request> requests = decoded.requests();
         if (!decoded.batch()) {
-            processOne(record, source, requests.get(0), null, nowMs);
+            processOne(record, source, requests.get(0), 0, 0, nowMs);
             return;
         }
         int count = requests.size();
@@ -104,22 +104,22 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
             return;
         }
         for (int i = 0; i < count; i++) {
-            processOne(record, source, requests.get(i), "request " + i + " of a batch of " + count, nowMs);
+            processOne(record, source, requests.get(i), i, count, nowMs);
         }
     }
 
     /**
-     * One request, alone in its record or one of a batch ({@code inBatch} then says which, for dead
-     * letters, whose original bytes are the whole record's); the same steps either way.
+     * One request, alone in its record ({@code batchSize} 0) or request {@code index} of a batch
+     * (said in its dead letter, whose original bytes are the whole record's); the same steps either way.
      */
-    private void processOne(Record<byte[], byte[]> record, RecordMetadata source, Request request, String inBatch,
-                            long nowMs) {
+    private void processOne(Record<byte[], byte[]> record, RecordMetadata source, Request request, int index,
+                            int batchSize, long nowMs) {
         Optional<RequestValidator.Invalid> invalid = validator.validate(request, source.partition());
         if (invalid.isPresent()) {
             RequestValidator.Invalid why = invalid.get();
             if (why.deadLettered()) {
-                String detail = inBatch == null ? why.detail()
-                        : inBatch + " (request id " + Text.quote(request.getRequestId()) + "): " + why.detail();
+                String detail = batchSize == 0 ? why.detail() : "request " + index + " of a batch of " + batchSize
+                        + " (request id " + Text.quote(request.getRequestId()) + "): " + why.detail();
                 deadLetter(record, source, why.deadLetterReason(), detail, nowMs);
             }
             if (!why.answerable()) {
