@@ -15,6 +15,7 @@ import io.kvpipe.producers.client.Op;
 import io.kvpipe.producers.client.WriteResult;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.serde.AvroDeserializer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -185,6 +186,34 @@ class ReplicatedStateIT {
                 i.streams().state() == KafkaStreams.State.RUNNING)
                 && instances.values().stream().mapToInt(i -> standbyTasks(i.streams()).size()).sum() == PARTITIONS
                 && instances.values().stream().allMatch(i -> !activeTasks(i.streams()).isEmpty()));
+        // A primary reads fresh only once its own heartbeat has come back through its view.
+        await().atMost(Duration.ofSeconds(30)).until(() -> instances.keySet().stream().allMatch(this::seesItsOwnBeat));
+    }
+
+    private boolean seesItsOwnBeat(String name) {
+        HttpResponse<String> response;
+        try {
+            response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + ports.get(name) + "/cluster")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        JsonNode cluster;
+        try {
+            cluster = JSON.readTree(response.body());
+        } catch (IOException e) {
+            return false;
+        }
+        for (JsonNode member : cluster.path("instances")) {
+            if (("instance-" + name).equals(member.path("instanceId").asText())) {
+                return "ALIVE".equals(member.path("status").asText());
+            }
+        }
+        return false;
     }
 
     private Map<String, String> keyPerPartition() {

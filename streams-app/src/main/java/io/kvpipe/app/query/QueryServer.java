@@ -66,7 +66,8 @@ public final class QueryServer implements AutoCloseable {
         this.reader = new KvReader(settings.instanceId(),
                 new StreamsKeyLocator(streams, settings.storeName(), settings.partitioner()), router,
                 new StreamsLocalStore(streams, settings.storeName(), settings.topics().requests()),
-                new HttpForwarder(settings.instanceId(), settings.forwardTimeout()));
+                new HttpForwarder(settings.instanceId(), settings.forwardTimeout()),
+                OwnHeartbeat.of(membership, settings.instanceId()));
         this.ownsRegistry = settings.meterRegistry() == null;
         this.registry = ownsRegistry ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : settings.meterRegistry();
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
