@@ -15,7 +15,8 @@ import org.apache.kafka.streams.state.HostInfo;
 /**
  * Forwards a read with {@code java.net.http}: {@code GET http://<target>/kv?key=<key>} (the key as a
  * query parameter, so any key survives the trip), with the hop headers of {@link Hop}, the position
- * and the wait. Connecting may take {@code timeout}; the answer may take {@code timeout} plus the
+ * (in its token form, offset or version, so the other instance waits for the same thing) and the
+ * wait. Connecting may take {@code timeout}; the answer may take {@code timeout} plus the
  * wait for the position.
  */
 public final class HttpForwarder implements Forwarder {

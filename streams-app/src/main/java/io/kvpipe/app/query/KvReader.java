@@ -24,7 +24,8 @@ import java.util.Objects;
  *   <li>404 the same fields with {@code "error"} when the key is absent or deleted (a deleted key's
  *       version is given).
  *   <li>400 a position on another partition than the key's.
- *   <li>409 {@code "reason": "not_caught_up"}: the serving store did not reach the position within
+ *   <li>409 {@code "reason": "not_caught_up"}: the serving store did not reach the position (the
+ *       offset applied, or for a version position the key at that version) within
  *       the wait. Not a 503, because 503 means "try elsewhere" between instances, and a replica is no
  *       further along than the primary; the client may retry.
  *   <li>503 no route could serve (metadata unavailable during a rebalance, every holder down); on a

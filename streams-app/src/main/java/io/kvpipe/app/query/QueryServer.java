@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * One instance's HTTP query server (Javalin):
  * <ul>
  *   <li>{@code GET /kv/{key}} (or {@code GET /kv?key=...} for any key) with optional {@code
- *       ?position=<partition>:<offset>} and {@code ?timeoutMs=}: see {@link KvReader};
+ *       ?position=<partition>:<offset>} or {@code ?position=<partition>:v<version>} (see {@link
+ *       ReadPosition}) and {@code ?timeoutMs=}: see {@link KvReader};
  *   <li>{@code GET /cluster}: instances and partitions, see {@link ClusterView};
  *   <li>{@code GET /health}: 200 {@code {"status":"UP",...}} while Kafka Streams is RUNNING or
  *       REBALANCING, else 503 {@code {"status":"DOWN",...}};

@@ -221,6 +221,14 @@ class QueryClusterIT {
                 + (written.offset() + 1000), 409);
         assertThat(behind.get("reason").asText()).isEqualTo("not_caught_up");
         getJson(other, "/kv/user:42?position=" + ((written.partition() + 1) % PARTITIONS) + ":0", 400);
+
+        // The version form (for commits that wrote nothing at a known offset): the key at that
+        // version or later, forwarded like the offset form; a version not reached is a 409 too.
+        JsonNode byVersion = getJson(other, "/kv/user:42?position=" + written.partition() + ":v1", 200);
+        assertThat(byVersion.get("version").asLong()).isEqualTo(1);
+        assertThat(byVersion.get("role").asText()).isEqualTo("primary");
+        JsonNode versionBehind = getJson(other, "/kv/user:42?timeoutMs=300&position=" + written.partition() + ":v2", 409);
+        assertThat(versionBehind.get("position").asText()).isEqualTo(written.partition() + ":v2");
         getJson(other, "/kv/nobody-wrote-this", 404);
 
         // Heartbeats: each view sees both instances ALIVE with what they hold.

@@ -116,6 +116,10 @@ class QueryServerTest {
     void badPositionsAndTimeoutsAreBadRequests() throws Exception {
         assertError(get("/kv/k?position=abc"), 400, "<partition>:<offset>");
         assertError(get("/kv/k?position=-1:5"), 400, "at least 0");
+        assertError(get("/kv/k?position=3:vlatest"), 400, "<partition>:v<version>");
+        // Both forms parse: the read gets past the parameters (and cannot be located, not started).
+        assertError(get("/kv/k?position=3:v4"), 503, "cannot locate");
+        assertError(get("/kv/k?position=3:17"), 503, "cannot locate");
         assertError(get("/kv/k?timeoutMs=-1"), 400, "timeoutMs");
         assertError(get("/kv/k?timeoutMs=soon"), 400, "timeoutMs");
         assertError(get("/kv/k?timeoutMs=30001"), 400, "30000");
