@@ -7,6 +7,7 @@ import io.kvpipe.producers.client.internals.KafkaSettings;
 import io.kvpipe.producers.client.internals.PendingRequests;
 import io.kvpipe.producers.client.internals.PendingRequests.Pending;
 import io.kvpipe.producers.client.internals.ReplyListener;
+import io.kvpipe.producers.client.internals.TopicLookup;
 import io.kvpipe.producers.client.internals.RequestIds;
 import io.kvpipe.producers.client.internals.Requests;
 import io.kvpipe.producers.client.internals.Validation;
@@ -30,7 +31,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -100,6 +100,8 @@ public final class KvClient implements AutoCloseable {
 
     /** At most this much encoded request data waits for the sender thread; callers block beyond it. */
     static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
+
+    private static final TopicLookup TOPIC_LOOKUP = TopicLookup.system();
 
     private final String clientId;
     private final Topics topics;
@@ -237,25 +239,29 @@ public final class KvClient implements AutoCloseable {
             long start = consumer.position(reply, remaining(deadline));
             log.debug("client {} starts reading {} at offset {}", clientId, reply, start);
             // The producer's metadata for the requests topic, so the first send does not wait for it.
-            producer.partitionsFor(topics.requests());
+            TOPIC_LOOKUP.partitionCount(topics.requests(), t -> producer.partitionsFor(topics.requests()),
+                    appearWithin(deadline));
             return partition;
         } catch (TimeoutException e) {
             throw new KvClientException("Kafka did not answer within " + RequestTimeoutException.format(timeout)
                     + " (are the bootstrap servers right and reachable?): " + e.getMessage(), e);
         } catch (KvClientException e) {
             throw e;
+        } catch (TopicLookup.MissingTopicException e) {
+            throw new KvClientException(e.getMessage(), e);
         } catch (KafkaException e) {
             throw new KvClientException("could not connect to Kafka: " + e.getMessage(), e);
         }
     }
 
     private static int partitionCount(Consumer<byte[], byte[]> consumer, String topic, long deadline) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic, remaining(deadline));
-        if (partitions == null || partitions.isEmpty()) {
-            throw new KvClientException("topic " + topic + " does not exist (is the pipeline provisioned, with"
-                    + " this topic prefix?)", null);
-        }
-        return partitions.size();
+        return TOPIC_LOOKUP.partitionCount(topic, t -> consumer.partitionsFor(topic, t), appearWithin(deadline));
+    }
+
+    /** How long a topic may take to appear in the metadata: {@link TopicLookup#APPEAR_WITHIN}, within the deadline. */
+    private static Duration appearWithin(long deadlineNanos) {
+        Duration remaining = remaining(deadlineNanos);
+        return remaining.compareTo(TopicLookup.APPEAR_WITHIN) < 0 ? remaining : TopicLookup.APPEAR_WITHIN;
     }
 
     private static Duration remaining(long deadlineNanos) {
