@@ -5,6 +5,7 @@ import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.producers.client.internals.KafkaSettings;
 import io.kvpipe.producers.client.internals.PendingRequests;
+import io.kvpipe.producers.client.internals.PendingRequests.Attempt;
 import io.kvpipe.producers.client.internals.PendingRequests.Pending;
 import io.kvpipe.producers.client.internals.ReplyListener;
 import io.kvpipe.producers.client.internals.TopicLookup;
@@ -330,21 +331,22 @@ public final class KvClient implements AutoCloseable {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new ClientClosedException(clientId, requestId));
         }
-        Pending p = pending.register(requestId);
+        Attempt attempt = pending.register(requestId);
         if (closed.get()) {
             // close() may have failed the pending requests before this one was registered.
-            pending.fail(p, new ClientClosedException(clientId, requestId));
-            return p.future();
+            pending.fail(attempt.pending(), new ClientClosedException(clientId, requestId));
+            return attempt.future();
         }
         byte[] body;
         try {
             body = writer.encode(request);
         } catch (RuntimeException e) {
-            pending.fail(p, new RequestSendException("could not send request " + requestId + ": " + e, requestId, e));
-            return p.future();
+            pending.failSend(attempt, new RequestSendException("could not send request " + requestId + ": " + e,
+                    requestId, e));
+            return attempt.future();
         }
-        batcher.enqueue(new RequestBatcher.Queued(Requests.routingKey(ops), body, p));
-        return p.future();
+        batcher.enqueue(new RequestBatcher.Queued(Requests.routingKey(ops), body, attempt));
+        return attempt.future();
     }
 
     /** A fresh request id, for an application that records it before sending (see Retries). */
