@@ -125,7 +125,7 @@ public final class AppInstance implements AutoCloseable {
             closeOrder.add(registry);
             return new AppInstance(settings.instanceId(), streams, queryServer, closeOrder);
         } catch (RuntimeException e) {
-            closeAll(started);
+            Closing.closeAll(started, log);
             throw e;
         }
     }
@@ -176,18 +176,6 @@ public final class AppInstance implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(toClose);
+        Closing.closeAll(toClose, log);
     }
-
-    private static void closeAll(Deque<AutoCloseable> resources) {
-        while (!resources.isEmpty()) {
-            AutoCloseable next = resources.poll();
-            try {
-                next.close();
-            } catch (Exception e) {
-                log.warn("Stopping {}: {}", next.getClass().getSimpleName(), Failures.rootMessage(e));
-            }
-        }
-    }
-
 }
