@@ -101,7 +101,7 @@ public final class AppInstance implements AutoCloseable {
 
             QueryServer queryServer;
             try {
-                queryServer = QueryServer.start(QueryServerSettings.builder(settings.instanceId(), streams, membership)
+                queryServer = QueryServer.start(QueryServerSettings.builder(settings.instanceId(), streams, membership, registry)
                         .listen(settings.httpHost(), settings.httpPort())
                         .advertisedHost(settings.advertisedHost())
                         .topics(pipeline.topics())

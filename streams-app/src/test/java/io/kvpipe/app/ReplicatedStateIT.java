@@ -98,8 +98,11 @@ class ReplicatedStateIT {
     void writesFlowThroughKafkaIntoReplicatedStateAndOutToQueriesAndTheChangesTopic() throws Exception {
         // Given: one key on each partition, written through the client
         Map<String, String> keyPerPartition = keyPerPartition();
+        Map<String, WriteResult> results = new TreeMap<>();
         for (Map.Entry<String, String> e : keyPerPartition.entrySet()) {
-            assertThat(result(client.put(e.getKey(), e.getValue())).isCommitted()).isTrue();
+            WriteResult written = result(client.put(e.getKey(), e.getValue()));
+            assertThat(written.isCommitted()).isTrue();
+            results.put(e.getKey(), written);
         }
 
         // When: every key is read over HTTP from BOTH instances (one of them forwards to the primary)
@@ -112,6 +115,20 @@ class ReplicatedStateIT {
                 assertThat(read.get("stale").asBoolean()).isFalse();
             }
         }
+
+        // And: each request's outcome is found by its id from either instance, whichever partition
+        // (and so instance) decided it: here or asked of the other instance
+        for (Map.Entry<String, WriteResult> e : results.entrySet()) {
+            for (String instance : List.of("a", "b")) {
+                JsonNode txn = getTxn(instance, e.getValue().requestId(), 200);
+                assertThat(txn.get("status").asText()).isEqualTo("committed");
+                assertThat(txn.get("versions").get(0).get("key").asText()).isEqualTo(e.getKey());
+                assertThat(txn.get("versions").get(0).get("position").asText())
+                        .isEqualTo(e.getValue().writes().get(0).positionToken());
+            }
+        }
+        JsonNode unknown = getTxn("a", "nobody-sent-this", 404);
+        assertThat(unknown.get("searchedPartitions")).hasSize(PARTITIONS);
 
         // And: each write is on the changes topic, keyed by the data key
         List<ChangeEvent> changes = readChanges(keyPerPartition.size());
@@ -265,6 +282,14 @@ class ReplicatedStateIT {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url + " -> " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private JsonNode getTxn(String instance, String id, int status) throws Exception {
+        String url = "http://localhost:" + ports.get(instance) + "/txn/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + " -> " + response.body()).isEqualTo(status);
         return JSON.readTree(response.body());
     }
 

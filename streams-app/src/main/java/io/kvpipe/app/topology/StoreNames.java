@@ -14,5 +14,13 @@ public final class StoreNames {
      */
     public static final String DEDUP = "dedup-window";
 
+    /**
+     * Undecided transactions this partition coordinates: {@code KeyValueStore<String, TransactionState>}
+     * (value serde {@code AvroSerde.forValues(TransactionState.class, registry)}) keyed by transaction
+     * id (the request id), phase PREPARING with its participants and the votes so far. Once decided,
+     * the entry is removed and the outcome is in {@link #DEDUP}.
+     */
+    public static final String TXNS = "txns";
+
     private StoreNames() {}
 }

@@ -114,7 +114,7 @@ class QueryClusterIT {
             heartbeats = HeartbeatPublisher.start(
                     HeartbeatSettings.of(id, "localhost:" + port, TOPICS.heartbeats()),
                     new StreamsLocalTasks(streams, TOPICS.requests(), StoreNames.KV), liveness, client, registry);
-            server = QueryServer.start(QueryServerSettings.builder(id, streams, membership)
+            server = QueryServer.start(QueryServerSettings.builder(id, streams, membership, registry)
                     .listen("localhost", port).topics(TOPICS).build());
             // Closed in reverse: server, beat, view, streams.
             toClose.add(() -> streams.close(Duration.ofSeconds(10)));
