@@ -13,6 +13,7 @@ import io.kvpipe.producers.client.KvClient;
 import io.kvpipe.producers.client.KvClientConfig;
 import io.kvpipe.producers.client.Op;
 import io.kvpipe.producers.client.WriteResult;
+import io.kvpipe.producers.client.WrittenKey;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import java.io.IOException;
@@ -134,6 +135,26 @@ class ReplicatedStateIT {
         List<ChangeEvent> changes = readChanges(keyPerPartition.size());
         assertThat(changes).extracting(ChangeEvent::getKey).containsExactlyInAnyOrderElementsOf(keyPerPartition.keySet());
         assertThat(changes).allSatisfy(c -> assertThat(c.getVersion()).isEqualTo(1L));
+
+        // And: a transaction over keys of two partitions, committed by two-phase commit,
+        List<String> keys = List.copyOf(keyPerPartition.keySet()).subList(0, 2);
+        WriteResult committed = result(client.submit(List.of(Op.put(keys.get(0), "x2"), Op.put(keys.get(1), "y2"))));
+        assertThat(committed.isCommitted()).as(committed.toString()).isTrue();
+
+        // is found by its id from either instance, decided, with each key's read position
+        for (String instance : List.of("a", "b")) {
+            JsonNode txn = getTxn(instance, committed.requestId(), 200);
+            assertThat(txn.get("status").asText()).isEqualTo("committed");
+            assertThat(txn.get("versions")).hasSize(2);
+        }
+        // And: the other partition's key, written when it processes the decision (after the outcome
+        // went out), is read back by its version-form position, waiting for it if need be
+        for (WrittenKey written : committed.writes()) {
+            assertThat(written.offset()).isEqualTo(-1);
+            assertThat(written.positionToken()).isEqualTo(written.partition() + ":v" + written.version());
+            JsonNode read = get("b", written.key(), written.positionToken());
+            assertThat(read.get("version").asLong()).isEqualTo(written.version());
+        }
     }
 
     @Test
