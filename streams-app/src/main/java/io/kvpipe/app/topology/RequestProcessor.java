@@ -124,12 +124,13 @@ final class RequestProcessor implements Processor<byte[], byte[], String, Object
             output.reply(request, Reply.encoded(request.getReplyTo(), first), record.timestamp());
             return;
         }
-        if (coordinator.inFlight(request.getRequestId())) {
+        boolean transaction = request.getOps().size() > 1;
+        if (transaction && coordinator.inFlight(request.getRequestId())) {
             // A repeat of a transaction still in flight: its outcome goes to the first one's reply
             // partition when it is decided, and a later repeat finds it remembered.
             return;
         }
-        if (validator.crossesPartitions(request)) {
+        if (transaction && validator.crossesPartitions(request)) {
             long timeoutMs = request.getTimeoutMs() != null ? request.getTimeoutMs()
                     : settings.transactionTimeout().toMillis();
             coordinator.begin(request, nowMs + timeoutMs, nowMs, record.timestamp());
