@@ -134,6 +134,25 @@ final class BankChecks {
         fail(late, "transfers that ended later than " + bound.toSeconds() + " s after they started");
     }
 
+    /**
+     * Transfers started, committed and not committed per {@code bucketSeconds} of the run (by the
+     * time they ended), from {@code startNanos}: shows a stall and the recovery.
+     */
+    void timeline(long startNanos, int bucketSeconds) {
+        TreeMap<Long, long[]> buckets = new TreeMap<>();
+        for (Transfer t : bank.transfers().values()) {
+            buckets.computeIfAbsent(TimeUnit.NANOSECONDS.toSeconds(t.startedNanos - startNanos) / bucketSeconds,
+                    b -> new long[3])[0]++;
+            if (t.ended()) {
+                long[] b = buckets.computeIfAbsent(TimeUnit.NANOSECONDS.toSeconds(t.endedNanos - startNanos) / bucketSeconds,
+                        k -> new long[3]);
+                b[t.result != null && t.result.isCommitted() ? 1 : 2]++;
+            }
+        }
+        out.println("timeline: from s, transfers started / committed / not committed (the latter two by when they ended)");
+        buckets.forEach((b, c) -> out.printf("  %4d s  %6d %6d %6d%n", b * bucketSeconds, c[0], c[1], c[2]));
+    }
+
     /** A detail with numbers and ids blanked, so that details group by kind. */
     private static String shape(String detail) {
         return detail.replaceAll("acct-\\d{4}", "acct-N").replaceAll("\\d+", "N");

@@ -78,6 +78,7 @@ class BankTransfersIT {
             }
             checks.outcomes("BankTransfersIT: 3 in-JVM instances, " + PARTITIONS + " partitions, " + ACCOUNTS + " accounts",
                     workload.seconds(), bound);
+            checks.timeline(workload.startNanos(), 5);
             BankVerification.balancesAndChanges(cluster, bank, checks);
             BankVerification.stores(cluster, checks, settings.crossShare() > 0);
             checks.assertAllPassed();
