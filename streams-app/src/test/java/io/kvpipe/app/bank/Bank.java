@@ -89,6 +89,29 @@ final class Bank {
         }
     }
 
+    /**
+     * For every transfer whose future failed (outcome unknown to its client), sends the same id and
+     * ops again: the pipeline answers a known id with its first outcome (or applies it now, if it
+     * never arrived), so the checks know what happened to it. Returns how many were resolved.
+     */
+    int resolveUnknown(List<KvClient> clients, Duration timeout) throws InterruptedException {
+        int resolved = 0;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        for (Transfer t : transfers.values()) {
+            if (t.result != null || !t.ended()) {
+                continue;
+            }
+            try {
+                t.resolved = clients.get(t.client).submit(t.requestId, t.ops())
+                        .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                resolved++;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException | RuntimeException e) {
+                // stays unknown; outcomes() reports it
+            }
+        }
+        return resolved;
+    }
+
     /** One transfer: what was asked, when, and (once it ended) what the client saw. */
     static final class Transfer {
         final String requestId;

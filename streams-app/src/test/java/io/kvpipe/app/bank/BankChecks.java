@@ -97,7 +97,8 @@ final class BankChecks {
             }
             if (t.result == null) {
                 failed.add(t);
-                byOutcome.merge("FAILED " + t.failure.getClass().getSimpleName(), 1, Integer::sum);
+                byOutcome.merge("FAILED " + t.failure.getClass().getSimpleName()
+                        + (t.resolved == null ? ", still unknown" : ", resent: " + t.resolved.status()), 1, Integer::sum);
                 continue;
             }
             WriteResult r = t.result;
@@ -344,7 +345,7 @@ final class BankChecks {
     }
 
     /** (6) a partition's replica, as the caller saw it after waiting, against its primary. */
-    void replicaEqualsPrimary(int partition, Map<String, Object> primary, Map<String, Object> replica) {
+    void replicaEqualsPrimary(String store, int partition, Map<String, Object> primary, Map<String, Object> replica) {
         if (primary.equals(replica)) {
             return;
         }
@@ -354,7 +355,7 @@ final class BankChecks {
                 diff.add(k + ": primary " + primary.get(k) + ", replica " + replica.get(k));
             }
         }
-        fail(diff, "(6) partition " + partition + ": the replica's kv store differs from the primary's");
+        fail(diff, "(6) partition " + partition + ": the replica's " + store + " store differs from the primary's");
     }
 
     private static List<String> union(Map<String, Object> a, Map<String, Object> b) {
