@@ -34,6 +34,7 @@ final class BankCluster implements AutoCloseable {
     static final String APPLICATION_ID = "kv-app";
     static final String LOCKS = "locks";
     static final String TXNS = "txns";
+    static final String PARTICIPATIONS = "participations";
     static final String KV = "kv";
 
     private final Path dir;

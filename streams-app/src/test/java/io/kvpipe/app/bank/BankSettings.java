@@ -1,5 +1,6 @@
 package io.kvpipe.app.bank;
 
+import io.kvpipe.app.topology.TopologySettings;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -19,7 +20,8 @@ record BankSettings(Duration duration, int clients, int inFlight, double crossSh
                 Integer.getInteger("bank.clients", 4),
                 Integer.getInteger("bank.inFlight", 8),
                 Double.parseDouble(System.getProperty("bank.crossShare", "0.9")),
-                Integer.getInteger("bank.txnTimeoutSeconds", 10),
+                Integer.getInteger("bank.txnTimeoutSeconds",
+                        (int) TopologySettings.DEFAULT_TRANSACTION_TIMEOUT.toSeconds()),
                 Long.getLong("bank.seed", System.nanoTime()));
     }
 

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>System properties: {@code bank.seconds} (default 60), {@code bank.clients} (4),
  * {@code bank.inFlight} per client (8), {@code bank.crossShare} (0.9: the share of transfers between
- * partitions), {@code bank.txnTimeoutSeconds} (the server's transaction timeout, 10),
+ * partitions), {@code bank.txnTimeoutSeconds} (the server's default transaction timeout, 5),
  * {@code bank.seed}.
  */
 class BankTransfersIT {

@@ -27,12 +27,13 @@ final class BankVerification {
     }
 
     /**
-     * (5) no lock held, no transaction state left; (6) every partition's replica of the kv store
+     * (5) no lock held, no transaction state left (coordinators' txns, participants'
+     * participations); (6) every partition's replica of the kv store
      * equals its primary. The in-JVM instances must hold every primary and replica.
      */
     static void stores(BankCluster cluster, BankChecks checks, boolean storesRequired) throws Exception {
         List<String> compared = new ArrayList<>(List.of(BankCluster.KV));
-        for (String store : List.of(BankCluster.LOCKS, BankCluster.TXNS)) {
+        for (String store : List.of(BankCluster.LOCKS, BankCluster.TXNS, BankCluster.PARTICIPATIONS)) {
             Map<String, Object> left = cluster.awaitStoreEmpty(store, Duration.ofSeconds(30));
             if (left == null) {
                 if (storesRequired) {
@@ -45,7 +46,7 @@ final class BankVerification {
                 compared.add(store);
             }
         }
-        // kv as asked; locks and txns too: a replica holding a lock its primary released is as wrong.
+        // kv as asked; the others too: a replica holding a lock its primary released is as wrong.
         for (String store : compared) {
             long start = System.nanoTime();
             Map<Integer, List<Map<String, Object>>> copies = cluster.awaitReplicasEqual(store, Duration.ofSeconds(60));
