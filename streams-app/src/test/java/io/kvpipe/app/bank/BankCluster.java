@@ -296,14 +296,6 @@ final class BankCluster implements AutoCloseable {
         environment.close();
     }
 
-    /** Removes an in-JVM instance from the cluster after closing it. */
-    void closeInJvm(String name) {
-        AppInstance instance = inJvm.remove(name);
-        if (instance != null) {
-            instance.close();
-        }
-    }
-
     static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();

@@ -11,7 +11,6 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
-import org.apache.kafka.streams.errors.UnknownStateStoreException;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -84,7 +83,7 @@ final class StoreViews {
      * Every entry of the key-value store {@code store} for partition {@code p} on {@code streams},
      * from its active copy or (with {@code standby}) its standby copy.
      *
-     * @throws UnknownStateStoreException if the topology has no such store
+     * @throws org.apache.kafka.streams.errors.UnknownStateStoreException if the topology has no such store
      */
     static Map<String, Object> contents(KafkaStreams streams, String store, int p, boolean standby) {
         StoreQueryParameters<ReadOnlyKeyValueStore<String, Object>> params = StoreQueryParameters
@@ -101,15 +100,5 @@ final class StoreViews {
             }
         }
         return all;
-    }
-
-    /** Whether the topology of {@code streams} has a store named {@code store}. */
-    static boolean hasStore(KafkaStreams streams, String store, int anyActivePartition) {
-        try {
-            contents(streams, store, anyActivePartition, false);
-            return true;
-        } catch (UnknownStateStoreException e) {
-            return false;
-        }
     }
 }
