@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The outcome of one request. A rejection is a normal result, not an error: check
@@ -19,9 +20,15 @@ import java.util.OptionalInt;
  *       nothing).
  *   <li>{@link Status#REJECTED}: nothing applied; {@link #reason()}, {@link #failedOp()} (the index
  *       of the op that failed) and {@link #detail()} say why.
- *   <li>{@link Status#ABORTED}: a transaction that did not commit (for example timed out while
- *       collecting votes); nothing applied; the reason says why.
+ *   <li>{@link Status#ABORTED}: a transaction across partitions that did not commit; nothing
+ *       applied. {@link #reason()} says why: an op's condition failed ({@code VERSION_MISMATCH},
+ *       {@code BELOW_FLOOR}, {@code NOT_A_NUMBER}), another transaction held a key
+ *       ({@code LOCK_CONFLICT}), it ran out of time ({@code TIMEOUT}), or it was invalid
+ *       ({@code INVALID_REQUEST}); {@link #failedOp()} names the op, {@link #detail()} explains.
  * </ul>
+ *
+ * <p>A committed transaction over several keys carries its {@link #transactionId()}, which the
+ * change events of its writes carry too.
  */
 public final class WriteResult {
 
@@ -100,6 +107,17 @@ public final class WriteResult {
         return Optional.empty();
     }
 
+    /** True when a transaction across partitions did not commit. */
+    public boolean isAborted() {
+        return status == Status.ABORTED;
+    }
+
+    /** The new version of {@code key}, if the request wrote it. */
+    public OptionalLong version(String key) {
+        Optional<WrittenKey> w = written(key);
+        return w.isPresent() ? OptionalLong.of(w.get().version()) : OptionalLong.empty();
+    }
+
     /** Why the request did not commit; empty when committed. */
     public Optional<RejectReason> reason() {
         return Optional.ofNullable(reason);
@@ -115,7 +133,10 @@ public final class WriteResult {
         return Optional.ofNullable(detail);
     }
 
-    /** The transaction id of a multi-partition request, when the pipeline gives one. */
+    /**
+     * The id of the transaction, when the pipeline gives one: for a request of several keys, its
+     * request id; change events of its writes carry it too.
+     */
     public Optional<String> transactionId() {
         return Optional.ofNullable(transactionId);
     }
@@ -129,10 +150,15 @@ public final class WriteResult {
     public String toString() {
         StringBuilder s = new StringBuilder(status.name().toLowerCase(java.util.Locale.ROOT))
                 .append(' ').append(requestId);
+        if (transactionId != null && !transactionId.equals(requestId)) {
+            s.append(" transaction=").append(transactionId);
+        }
         if (isCommitted()) {
             for (WrittenKey w : writes) {
-                s.append(' ').append(w.key()).append(" version=").append(w.version())
-                        .append(" position=").append(w.positionToken());
+                s.append(' ').append(w.key()).append(" version=").append(w.version());
+                if (w.offset() >= 0) { // -1: the write has no offset read position
+                    s.append(" position=").append(w.positionToken());
+                }
             }
         } else {
             s.append(' ').append(reason);

@@ -34,10 +34,12 @@ public final class PendingRequests implements AutoCloseable {
         private final String requestId;
         private final CompletableFuture<WriteResult> future = new CompletableFuture<>();
         private volatile long deadlineNanos;
+        private volatile Duration timeout;
         private volatile String where;
 
-        Pending(String requestId, long deadlineNanos) {
+        Pending(String requestId, Duration timeout, long deadlineNanos) {
             this.requestId = requestId;
+            this.timeout = timeout;
             this.deadlineNanos = deadlineNanos;
         }
 
@@ -89,8 +91,17 @@ public final class PendingRequests implements AutoCloseable {
      * then the retry shares the pending request's future and its deadline starts again.
      */
     public Pending register(String requestId) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Pending p = pending.computeIfAbsent(requestId, id -> new Pending(id, deadline));
+        return register(requestId, timeout);
+    }
+
+    /**
+     * As {@link #register(String)}, but waiting {@code wait} rather than the default timeout (a
+     * transaction that may take longer than that).
+     */
+    public Pending register(String requestId, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Pending p = pending.computeIfAbsent(requestId, id -> new Pending(id, wait, deadline));
+        p.timeout = wait;
         p.deadlineNanos = deadline;
         return p;
     }
@@ -136,7 +147,7 @@ public final class PendingRequests implements AutoCloseable {
             long now = System.nanoTime();
             for (Pending p : pending.values()) {
                 if (now - p.deadlineNanos >= 0) {
-                    fail(p, new RequestTimeoutException(p.requestId, timeout, p.where));
+                    fail(p, new RequestTimeoutException(p.requestId, p.timeout, p.where));
                 }
             }
         } catch (RuntimeException e) {
