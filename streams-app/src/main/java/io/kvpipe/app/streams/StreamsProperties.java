@@ -50,6 +50,10 @@ public final class StreamsProperties {
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
         // Standbys track their position too, so a position-bounded read can be served by a replica.
         props.put(StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, true);
+        // A task reads its requests partition and its protocol partition; their relative order does
+        // not matter (every protocol step is idempotent and order-tolerant), so never hold one back
+        // waiting for data on the other, which would add latency to every two-phase commit.
+        props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // Throughput: every commit flushes the producer, so what one commit interval writes (changelogs,

@@ -48,8 +48,13 @@ final class DedupLog {
      * keeps the boundary millisecond ({@code timestampMs == nowMs - retention}) itself.
      */
     static StoreBuilder<WindowStore<String, byte[]>> storeBuilder(Duration retention) {
+        return storeBuilder(StoreNames.DEDUP, retention);
+    }
+
+    /** A store of this shape under another name (the participants' memory of decided transactions). */
+    static StoreBuilder<WindowStore<String, byte[]>> storeBuilder(String name, Duration retention) {
         return Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(StoreNames.DEDUP, retention.plusMillis(1), WINDOW, false),
+                Stores.persistentWindowStore(name, retention.plusMillis(1), WINDOW, false),
                 Serdes.String(), Serdes.ByteArray());
     }
 

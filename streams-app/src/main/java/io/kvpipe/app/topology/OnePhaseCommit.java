@@ -45,7 +45,9 @@ import java.util.regex.Pattern;
  * <h2>Result</h2>
  * Committed: one {@link KeyVersion} per operation, in operation order, with the key's resulting
  * version (unchanged for a check or a delete of an absent key) and the request's log position
- * (requests-topic partition and offset), plus the writes to apply. Rejected: the reason, the index
+ * (requests-topic partition and offset; -1 for a key the request does not write, whose read
+ * position is its version), plus the writes to apply. A request of several ops is a transaction:
+ * its new states carry its request id as transaction id. Rejected: the reason, the index
  * of the first failing operation and a human detail.
  */
 final class OnePhaseCommit {
@@ -75,10 +77,26 @@ final class OnePhaseCommit {
      */
     static Decision decide(List<Operation> ops, Function<String, VersionedValue> committed, String requestId,
                            int partition, long offset, long nowMs) {
+        String transactionId = ops.size() > 1 ? requestId : null;
+        return decide(ops, null, committed, requestId, transactionId, partition, offset, nowMs);
+    }
+
+    /**
+     * The same for part of a transaction (a participant's share of a cross-partition one).
+     *
+     * @param opIndexes     each op's index in the whole request, used in rejections; null when
+     *                      {@code ops} is the whole request
+     * @param transactionId written into each new state; null for a single-key request
+     * @param offset        the log offset whose processing applies the writes, or -1 when it is not
+     *                      known yet (a cross-partition transaction applies them on its decision)
+     */
+    static Decision decide(List<Operation> ops, List<Integer> opIndexes, Function<String, VersionedValue> committed,
+                           String requestId, String transactionId, int partition, long offset, long nowMs) {
         List<Write> writes = new ArrayList<>(ops.size());
         List<KeyVersion> versions = new ArrayList<>(ops.size());
         for (int i = 0; i < ops.size(); i++) {
             Operation op = ops.get(i);
+            int index = opIndexes == null ? i : opIndexes.get(i);
             String key = op.getKey();
             VersionedValue current = committed.apply(key);
             long version = current == null ? 0L : current.getVersion();
@@ -94,7 +112,7 @@ final class OnePhaseCommit {
                 write = value != null;
             } else if (action instanceof CompareAndSet cas) {
                 if (!matches(cas.getExpectedVersion(), version, value)) {
-                    return mismatch(i, key, cas.getExpectedVersion(), version, value);
+                    return mismatch(index, key, cas.getExpectedVersion(), version, value);
                 }
                 newValue = cas.getValue();
                 write = newValue != null || value != null;
@@ -105,7 +123,7 @@ final class OnePhaseCommit {
                 } else {
                     Long parsed = parseDecimal(value);
                     if (parsed == null) {
-                        return new Reject(RejectReason.NOT_A_NUMBER, i, "op " + i + ": the value of "
+                        return new Reject(RejectReason.NOT_A_NUMBER, index, "op " + index + ": the value of "
                                 + Text.quote(key) + " is not a signed 64-bit decimal integer");
                     }
                     base = parsed;
@@ -114,18 +132,18 @@ final class OnePhaseCommit {
                 try {
                     sum = Math.addExact(base, add.getDelta());
                 } catch (ArithmeticException overflow) {
-                    return new Reject(RejectReason.INVALID_REQUEST, i, "op " + i + ": " + base + " + "
+                    return new Reject(RejectReason.INVALID_REQUEST, index, "op " + index + ": " + base + " + "
                             + add.getDelta() + " overflows a signed 64-bit integer (key " + Text.quote(key) + ")");
                 }
                 if (add.getFloor() != null && sum < add.getFloor()) {
-                    return new Reject(RejectReason.BELOW_FLOOR, i, "op " + i + ": " + base + " + " + add.getDelta()
+                    return new Reject(RejectReason.BELOW_FLOOR, index, "op " + index + ": " + base + " + " + add.getDelta()
                             + " = " + sum + " is below the floor " + add.getFloor() + " (key " + Text.quote(key) + ")");
                 }
                 write = true;
                 newValue = Long.toString(sum);
             } else if (action instanceof Check check) {
                 if (!matches(check.getExpectedVersion(), version, value)) {
-                    return mismatch(i, key, check.getExpectedVersion(), version, value);
+                    return mismatch(index, key, check.getExpectedVersion(), version, value);
                 }
                 write = false;
             } else {
@@ -135,9 +153,11 @@ final class OnePhaseCommit {
 
             long resulting = write ? version + 1 : version;
             if (write) {
-                writes.add(new Write(key, new VersionedValue(newValue, resulting, requestId, null, nowMs)));
+                writes.add(new Write(key, new VersionedValue(newValue, resulting, requestId, transactionId, nowMs)));
             }
-            versions.add(new KeyVersion(key, resulting, partition, offset));
+            // Only a write moves the store to the request's offset: a key left as it was has no
+            // offset to wait for, so its read position is its version (offset -1).
+            versions.add(new KeyVersion(key, resulting, partition, write ? offset : -1L));
         }
         return new Commit(writes, versions);
     }

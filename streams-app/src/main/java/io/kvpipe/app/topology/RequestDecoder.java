@@ -91,7 +91,7 @@ final class RequestDecoder {
     }
 
     /** The registry error behind a deserialization failure, if that is what it was. */
-    private static SchemaRegistryException registryFailure(Throwable e) {
+    static SchemaRegistryException registryFailure(Throwable e) {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
             if (cause instanceof SchemaRegistryException registryException) {
                 return registryException;

@@ -2,18 +2,25 @@ package io.kvpipe.app.topology;
 
 import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.DeadLetter;
+import io.kvpipe.avro.Lock;
+import io.kvpipe.avro.Participation;
+import io.kvpipe.avro.ProtocolMessage;
+import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.serde.AvroSerde;
 import io.kvpipe.schemas.serde.AvroSerializer;
+import java.util.Optional;
+import java.util.Set;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.processor.StreamPartitioner;
 import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.state.Stores;
 
@@ -106,6 +113,9 @@ public final class RequestTopology {
     static final String CHANGES_SINK = "changes";
     static final String RESULTS_SINK = "results";
     static final String DEAD_LETTERS_SINK = "dead-letters";
+    static final String PROTOCOL_SOURCE = "txn-protocol";
+    static final String PROTOCOL_PROCESSOR = "protocol-processor";
+    static final String PROTOCOL_SINK = "txn-protocol-out";
 
     private RequestTopology() {}
 
@@ -121,21 +131,53 @@ public final class RequestTopology {
 
         topology.addSource(AutoOffsetReset.earliest(), SOURCE, new RequestTimestamps(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.requests());
+        topology.addSource(AutoOffsetReset.earliest(), PROTOCOL_SOURCE, new RequestTimestamps(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.txnProtocol());
         topology.addProcessor(PROCESSOR, () -> new RequestProcessor(settings), SOURCE);
+        topology.addProcessor(PROTOCOL_PROCESSOR, () -> new ProtocolProcessor(settings), PROTOCOL_SOURCE);
+        String[] both = {PROCESSOR, PROTOCOL_PROCESSOR};
 
+        // Both processors of a task share its stores: a request and a protocol message of one
+        // partition see and change the same state (which is what makes the task one participant).
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.KV),
-                Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)), PROCESSOR);
-        topology.addStateStore(DedupLog.storeBuilder(settings.dedupRetention()), PROCESSOR);
+                Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)), both);
+        topology.addStateStore(DedupLog.storeBuilder(settings.dedupRetention()), both);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LOCKS),
+                Serdes.String(), AvroSerde.forValues(Lock.class, registry)), both);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TXNS),
+                Serdes.String(), AvroSerde.forValues(TransactionState.class, registry)), both);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PARTICIPATIONS),
+                Serdes.String(), AvroSerde.forValues(Participation.class, registry)), both);
+        topology.addStateStore(DedupLog.storeBuilder(StoreNames.DECISIONS, settings.decisionMemory()), both);
 
         ConsistentHashPartitioner byKey = new ConsistentHashPartitioner();
         topology.addSink(CHANGES_SINK, topics.changes(), new StringSerializer(),
-                new AvroSerializer<ChangeEvent>(registry, false), sinkPartitioners.wrap(CHANGES_SINK, byKey), PROCESSOR);
+                new AvroSerializer<ChangeEvent>(registry, false), sinkPartitioners.wrap(CHANGES_SINK, byKey), both);
         topology.addSink(RESULTS_SINK, topics.results(), new StringSerializer(),
-                new Reply.Wire(registry), sinkPartitioners.wrap(RESULTS_SINK, new Reply.Router()), PROCESSOR);
+                new Reply.Wire(registry), sinkPartitioners.wrap(RESULTS_SINK, new Reply.Router()), both);
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
                 new AvroSerializer<DeadLetter>(registry, false), sinkPartitioners.wrap(DEAD_LETTERS_SINK, byKey),
-                PROCESSOR);
+                both);
+        topology.addSink(PROTOCOL_SINK, topics.txnProtocol(), new StringSerializer(),
+                new AvroSerializer<ProtocolMessage>(registry, false),
+                sinkPartitioners.wrap(PROTOCOL_SINK, new ProtocolRouter()), both);
         return topology;
+    }
+
+    /** Sends a protocol message to its target partition (co-partitioned with the requests topic). */
+    static final class ProtocolRouter implements StreamPartitioner<String, ProtocolMessage> {
+
+        @Override
+        public Optional<Set<Integer>> partitions(String topic, String transactionId, ProtocolMessage message,
+                                                 int numPartitions) {
+            int target = message.getTargetPartition();
+            if (target < 0 || target >= numPartitions) {
+                throw new IllegalStateException("protocol message for transaction " + transactionId
+                        + " addressed to partition " + target + " of a " + numPartitions
+                        + "-partition topic: the protocol topic must have as many partitions as the requests topic");
+            }
+            return Optional.of(Set.of(target));
+        }
     }
 
     /**

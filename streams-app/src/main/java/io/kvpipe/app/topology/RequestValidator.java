@@ -10,6 +10,7 @@ import io.kvpipe.avro.Put;
 import io.kvpipe.avro.Request;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.Limits;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,13 +22,12 @@ import java.util.Optional;
  * <p>In order: a non-empty request id; 1 to {@link Limits#MAX_OPS} operations; for each operation,
  * a key of 1 to {@link Limits#MAX_KEY_BYTES} UTF-8 bytes ({@code INVALID_KEY}), a recognised action,
  * a new value of at most {@link Limits#MAX_VALUE_BYTES} UTF-8 bytes ({@code OVERSIZED_VALUE}), and a
- * key that no earlier operation named; then the routing: every key must belong to the partition
- * the request arrived on. Everything else is {@code MALFORMED_REQUEST}.
- *
- * <p>A multi-op request whose keys span several partitions is well-formed but not supported yet
- * (a later issue adds two-phase commit): it is rejected without a dead letter. A request whose keys
- * all belong to one other partition was routed with the wrong partitioner: it is malformed, so that
- * a misconfigured client can never make two tasks own one key.
+ * key that no earlier operation named; a timeout, where set, of 1 ms to the longest transaction
+ * timeout; then the routing: the request must arrive on the partition of its first key (the whole
+ * request for keys of one partition; the coordinator for a cross-partition transaction).
+ * Everything else is {@code MALFORMED_REQUEST}. A request that arrived elsewhere was routed with
+ * the wrong partitioner: it is malformed, so that a misconfigured client can never make two tasks
+ * own one key.
  */
 final class RequestValidator {
 
@@ -44,22 +44,29 @@ final class RequestValidator {
             return new Invalid(reason, detail, null, false);
         }
 
-        /** Well-formed but not supported: rejected only. */
-        static Invalid unsupported(String detail) {
-            return new Invalid(null, detail, null, true);
-        }
-
         boolean deadLettered() {
             return deadLetterReason != null;
         }
     }
 
-    static final String CROSS_PARTITION_DETAIL = "cross-partition transactions are not supported yet";
-
     private final int partitionCount;
+    private final long maxTimeoutMs;
 
-    RequestValidator(int partitionCount) {
+    RequestValidator(int partitionCount, Duration maxTransactionTimeout) {
         this.partitionCount = partitionCount;
+        this.maxTimeoutMs = maxTransactionTimeout.toMillis();
+    }
+
+    /** Whether the validated {@code request} names keys of several partitions (a two-phase commit). */
+    boolean crossesPartitions(Request request) {
+        List<Operation> ops = request.getOps();
+        int first = ConsistentHashPartitioner.partitionFor(ops.get(0).getKey(), partitionCount);
+        for (int i = 1; i < ops.size(); i++) {
+            if (ConsistentHashPartitioner.partitionFor(ops.get(i).getKey(), partitionCount) != first) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Empty when {@code request}, arrived on {@code partition}, may be applied here. */
@@ -89,6 +96,10 @@ final class RequestValidator {
             if (invalid.isPresent()) {
                 return invalid;
             }
+        }
+        Integer timeoutMs = request.getTimeoutMs();
+        if (timeoutMs != null && (timeoutMs < 1 || timeoutMs > maxTimeoutMs)) {
+            return malformed("the timeout is " + timeoutMs + " ms; it must be 1 to " + maxTimeoutMs + " ms", null);
         }
         return validateRouting(ops, partition);
     }
@@ -140,15 +151,10 @@ final class RequestValidator {
 
     private Optional<Invalid> validateRouting(List<Operation> ops, int partition) {
         int first = ConsistentHashPartitioner.partitionFor(ops.get(0).getKey(), partitionCount);
-        for (int i = 1; i < ops.size(); i++) {
-            if (ConsistentHashPartitioner.partitionFor(ops.get(i).getKey(), partitionCount) != first) {
-                return Optional.of(Invalid.unsupported(CROSS_PARTITION_DETAIL));
-            }
-        }
         if (first != partition) {
             return malformed("the key " + Text.quote(ops.get(0).getKey()) + " belongs to partition " + first + " of "
                     + partitionCount + ", but the request arrived on partition " + partition
-                    + ": route requests with ConsistentHashPartitioner", null);
+                    + ": route requests by their first key with ConsistentHashPartitioner", null);
         }
         return Optional.empty();
     }

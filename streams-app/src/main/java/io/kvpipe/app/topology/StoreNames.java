@@ -14,5 +14,33 @@ public final class StoreNames {
      */
     public static final String DEDUP = "dedup-window";
 
+    /**
+     * Prepared keys of undecided cross-partition transactions: {@code KeyValueStore<String, Lock>}
+     * by data key, holding the staged write until the decision. Empty when nothing is in flight.
+     */
+    public static final String LOCKS = "locks";
+
+    /**
+     * Transactions this partition coordinates and has not decided yet:
+     * {@code KeyValueStore<String, TransactionState>} by transaction id (the request id), phase
+     * {@code PREPARING}, with the votes so far. A decided transaction leaves it in the step that
+     * remembers its outcome in {@link #DEDUP}.
+     */
+    public static final String TXNS = "txns";
+
+    /**
+     * Transactions this partition voted yes to and whose decision has not come:
+     * {@code KeyValueStore<String, Participation>} by transaction id.
+     */
+    public static final String PARTICIPATIONS = "participations";
+
+    /**
+     * Transactions this partition took part in that are decided (or that it refused), by
+     * transaction id, so that a repeated or late prepare or decision changes nothing:
+     * {@code WindowStore<String, byte[]>} (one byte: 1 commit, 0 abort), kept for the longest
+     * transaction timeout and a margin.
+     */
+    public static final String DECISIONS = "txn-decisions";
+
     private StoreNames() {}
 }

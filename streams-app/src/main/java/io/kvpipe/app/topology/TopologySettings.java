@@ -18,6 +18,11 @@ import java.util.Objects;
  * @param instanceId        this instance's id, written into dead letters
  * @param dedupRetention    how long a request id's outcome is remembered: a retry within it gets the first
  *                          outcome; a retry after it is applied again. Default {@link #DEFAULT_DEDUP_RETENTION}
+ * @param transactionTimeout    how long a cross-partition transaction may wait for its votes when the
+ *                              request names no timeout. Default {@link #DEFAULT_TRANSACTION_TIMEOUT}
+ * @param maxTransactionTimeout the longest timeout a request may name; participants remember decided
+ *                              transactions this long plus {@link #DECISION_MEMORY_MARGIN}. Default
+ *                              {@link #MAX_TRANSACTION_TIMEOUT}
  */
 public record TopologySettings(
         Topics topics,
@@ -25,10 +30,21 @@ public record TopologySettings(
         SchemaRegistryClient registry,
         ProcessingLiveness liveness,
         String instanceId,
-        Duration dedupRetention) {
+        Duration dedupRetention,
+        Duration transactionTimeout,
+        Duration maxTransactionTimeout) {
 
     /** How long outcomes are remembered for retries unless told otherwise: 24 hours. */
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofHours(24);
+    /** A transaction's timeout when its request names none: 5 seconds. */
+    public static final Duration DEFAULT_TRANSACTION_TIMEOUT = Duration.ofSeconds(5);
+    /** The longest timeout a request may name unless told otherwise: 60 seconds. */
+    public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+    /**
+     * How much longer than the longest timeout a participant remembers a decided transaction, so
+     * that a repeated prepare is recognised even from a coordinator whose clock runs ahead.
+     */
+    public static final Duration DECISION_MEMORY_MARGIN = Duration.ofMinutes(5);
 
     public TopologySettings {
         Objects.requireNonNull(topics, "topics");
@@ -36,6 +52,13 @@ public record TopologySettings(
         Objects.requireNonNull(liveness, "liveness");
         Objects.requireNonNull(instanceId, "instanceId");
         Objects.requireNonNull(dedupRetention, "dedupRetention");
+        Objects.requireNonNull(transactionTimeout, "transactionTimeout");
+        Objects.requireNonNull(maxTransactionTimeout, "maxTransactionTimeout");
+        if (transactionTimeout.toMillis() < 1 || transactionTimeout.compareTo(maxTransactionTimeout) > 0
+                || maxTransactionTimeout.toMillis() > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("transactionTimeout must be at least 1 ms and at most maxTransactionTimeout ("
+                    + maxTransactionTimeout + "), which fits an int of ms; was " + transactionTimeout);
+        }
         if (requestPartitions < 1) {
             throw new IllegalArgumentException("requestPartitions must be at least 1, was " + requestPartitions);
         }
@@ -44,11 +67,16 @@ public record TopologySettings(
         }
     }
 
+    /** How long a participant remembers a decided transaction: the longest timeout and a margin. */
+    public Duration decisionMemory() {
+        return maxTransactionTimeout.plus(DECISION_MEMORY_MARGIN);
+    }
+
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Builds {@link TopologySettings}; every field but {@code dedupRetention} is required. */
+    /** Builds {@link TopologySettings}; every field but the durations is required. */
     public static final class Builder {
         private Topics topics;
         private int requestPartitions;
@@ -56,6 +84,8 @@ public record TopologySettings(
         private ProcessingLiveness liveness;
         private String instanceId;
         private Duration dedupRetention = DEFAULT_DEDUP_RETENTION;
+        private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
+        private Duration maxTransactionTimeout = MAX_TRANSACTION_TIMEOUT;
 
         private Builder() {}
 
@@ -89,8 +119,19 @@ public record TopologySettings(
             return this;
         }
 
+        public Builder transactionTimeout(Duration transactionTimeout) {
+            this.transactionTimeout = transactionTimeout;
+            return this;
+        }
+
+        public Builder maxTransactionTimeout(Duration maxTransactionTimeout) {
+            this.maxTransactionTimeout = maxTransactionTimeout;
+            return this;
+        }
+
         public TopologySettings build() {
-            return new TopologySettings(topics, requestPartitions, registry, liveness, instanceId, dedupRetention);
+            return new TopologySettings(topics, requestPartitions, registry, liveness, instanceId, dedupRetention,
+                    transactionTimeout, maxTransactionTimeout);
         }
     }
 }

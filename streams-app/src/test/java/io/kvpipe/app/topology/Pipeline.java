@@ -6,8 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kvpipe.app.heartbeat.ProcessingLiveness;
 import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.DeadLetter;
+import io.kvpipe.avro.Lock;
 import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.Participation;
+import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.Request;
+import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.serde.AvroDeserializer;
@@ -27,6 +31,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -62,6 +67,14 @@ final class Pipeline implements AutoCloseable {
     final TestOutputTopic<String, ChangeEvent> changes;
     final TestOutputTopic<String, Outcome> results;
     final TestOutputTopic<String, DeadLetter> deadLetters;
+    /** Protocol messages as another partition's task would write them to this partition. */
+    final TestInputTopic<String, ProtocolMessage> protocolIn;
+    /**
+     * Protocol messages this task sends. The driver feeds each back into this task too (the topic is
+     * also a source), where those addressed to other partitions are dead-lettered as misaddressed:
+     * see {@link #misaddressed()}.
+     */
+    final TestOutputTopic<String, ProtocolMessage> protocolOut;
     private final AvroSerializer<Request> clientSerializer = new AvroSerializer<>(registry, false);
     private final RequestsWriter batchWriter = new RequestsWriter(registry, topics.requests(), true);
     private final AvroDeserializer<Outcome> outcomeReader = new AvroDeserializer<>(registry, Outcome.class);
@@ -76,6 +89,10 @@ final class Pipeline implements AutoCloseable {
     }
 
     Pipeline(Path stateDir, Duration dedupRetention) {
+        this(stateDir, dedupRetention, TopologySettings.DEFAULT_TRANSACTION_TIMEOUT, true);
+    }
+
+    private Pipeline(Path stateDir, Duration dedupRetention, Duration transactionTimeout, boolean unused) {
         this.dedupRetention = dedupRetention;
         TopologySettings settings = TopologySettings.builder()
                 .topics(topics)
@@ -84,6 +101,7 @@ final class Pipeline implements AutoCloseable {
                 .liveness(liveness)
                 .instanceId(INSTANCE)
                 .dedupRetention(dedupRetention)
+                .transactionTimeout(transactionTimeout)
                 .build();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kvpipe-topology-test");
@@ -99,6 +117,14 @@ final class Pipeline implements AutoCloseable {
                 new AvroDeserializer<>(registry, Outcome.class));
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
                 new AvroDeserializer<>(registry, DeadLetter.class));
+        protocolIn = driver.createInputTopic(topics.txnProtocol(), new StringSerializer(),
+                new AvroSerializer<ProtocolMessage>(registry, false), START, Duration.ZERO);
+        protocolOut = driver.createOutputTopic(topics.txnProtocol(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, ProtocolMessage.class));
+    }
+
+    Pipeline(Path stateDir, Duration dedupRetention, Duration transactionTimeout) {
+        this(stateDir, dedupRetention, transactionTimeout, true);
     }
 
     /** Sends {@code request} keyed by its first op's key, as the client API does; returns its offset. */
@@ -164,6 +190,54 @@ final class Pipeline implements AutoCloseable {
         return driver.getKeyValueStore(StoreNames.KV);
     }
 
+    KeyValueStore<String, Lock> locks() {
+        return driver.getKeyValueStore(StoreNames.LOCKS);
+    }
+
+    KeyValueStore<String, TransactionState> txns() {
+        return driver.getKeyValueStore(StoreNames.TXNS);
+    }
+
+    KeyValueStore<String, Participation> participations() {
+        return driver.getKeyValueStore(StoreNames.PARTICIPATIONS);
+    }
+
+    /** The driver's wall clock now, in epoch ms (what the processors take as "now"). */
+    long driverWallClock() {
+        return wallClock.toEpochMilli();
+    }
+
+    /** Sends raw bytes to the protocol topic. */
+    void sendRawProtocol(byte[] key, byte[] value) {
+        driver.createInputTopic(topics.txnProtocol(), new ByteArraySerializer(), new ByteArraySerializer(), START,
+                Duration.ZERO).pipeInput(key, value);
+    }
+
+    /** Sends a protocol message to this partition (partition 0), as another partition's task would. */
+    void sendProtocol(ProtocolMessage message) {
+        protocolIn.pipeInput(message.getTransactionId(), message);
+    }
+
+    /** The protocol messages this task sent since the last call, and their dead letters read off. */
+    List<ProtocolMessage> protocolSent() {
+        List<ProtocolMessage> sent = protocolOut.readValuesToList();
+        misaddressed();
+        return sent;
+    }
+
+    /**
+     * Reads the dead letters of this task's own protocol messages to other partitions, which the
+     * driver fed back to it (see {@link #protocolOut}); fails on any other dead letter.
+     */
+    List<DeadLetter> misaddressed() {
+        List<DeadLetter> letters = deadLetters.readValuesToList();
+        assertThat(letters).allSatisfy(letter -> {
+            assertThat(letter.getSourceTopic()).isEqualTo(topics.txnProtocol());
+            assertThat(letter.getDetail()).contains("but arrived on partition 0");
+        });
+        return letters;
+    }
+
     /** The outcomes the dedup store remembers now (by the driver's wall clock), by request id. */
     Remembered dedup() {
         WindowStore<String, byte[]> store = driver.getWindowStore(StoreNames.DEDUP);
@@ -214,7 +288,9 @@ final class Pipeline implements AutoCloseable {
                 if (sinkName.equals(RequestTopology.RESULTS_SINK)) {
                     replyDecisions.add(partition);
                 }
-                return partitioner.partitions(topic, key, value, numPartitions);
+                // The driver's one-partition topics: everything goes to partition 0 (protocol
+                // messages to other partitions too, which then come back to this task).
+                return numPartitions == 1 ? Optional.of(Set.of(0)) : partitioner.partitions(topic, key, value, numPartitions);
             };
         }
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /** Cases the wire cannot carry (a generated class holds them only if built by hand), and the routing rules. */
 class RequestValidatorTest {
 
-    private final RequestValidator validator = new RequestValidator(Keys.PARTITIONS);
+    private final RequestValidator validator = new RequestValidator(Keys.PARTITIONS, TopologySettings.MAX_TRANSACTION_TIMEOUT);
     private final String key = Keys.here("k:");
 
     @Test
@@ -52,15 +52,31 @@ class RequestValidatorTest {
     }
 
     @Test
-    void keysOfSeveralPartitionsAreUnsupportedNotBadInputWhereverTheyArrive() {
+    void aTransactionOverSeveralPartitionsMustArriveOnThePartitionOfItsFirstKey() {
         List<String> keys = List.of(Keys.on(1, "k:", 1).get(0), Keys.on(2, "k:", 1).get(0));
         Request request = request("r", put(keys.get(0), "a"), put(keys.get(1), "b"));
 
-        for (int arrivedOn : new int[] {0, 1, 2}) {
+        assertThat(validator.validate(request, 1)).isEmpty();
+        assertThat(validator.crossesPartitions(request)).isTrue();
+        for (int arrivedOn : new int[] {0, 2}) {
             assertThat(validator.validate(request, arrivedOn)).hasValueSatisfying(invalid -> {
-                assertThat(invalid.deadLettered()).isFalse();
-                assertThat(invalid.detail()).isEqualTo("cross-partition transactions are not supported yet");
+                assertThat(invalid.deadLetterReason()).isEqualTo(DeadLetterReason.MALFORMED_REQUEST);
+                assertThat(invalid.detail()).contains("belongs to partition 1", "arrived on partition " + arrivedOn);
             });
+        }
+    }
+
+    @Test
+    void aTimeoutMustBePositiveAndWithinTheLongestAllowed() {
+        Request request = request("r", put(key, "a"));
+        long max = TopologySettings.MAX_TRANSACTION_TIMEOUT.toMillis();
+
+        request.setTimeoutMs((int) max);
+        assertThat(validator.validate(request, Keys.HERE)).isEmpty();
+        for (int bad : new int[] {0, -5, (int) max + 1}) {
+            request.setTimeoutMs(bad);
+            assertThat(validator.validate(request, Keys.HERE)).hasValueSatisfying(invalid ->
+                    assertThat(invalid.detail()).contains("the timeout is " + bad + " ms"));
         }
     }
 

@@ -10,6 +10,7 @@ import io.kvpipe.app.heartbeat.ProcessingLiveness;
 import io.kvpipe.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.apache.kafka.streams.TopologyDescription;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,7 @@ class TopologyShapeTest {
     Path stateDir;
 
     @Test
-    void readsRequestsWritesThreeTopicsAndOwnsItsStores() {
+    void readsRequestsAndProtocolWritesFourTopicsAndBothProcessorsShareTheStores() {
         Topics topics = Topics.withPrefix("p-");
         TopologyDescription description = RequestTopology.build(TopologySettings.builder()
                 .topics(topics).requestPartitions(4).registry(new InMemorySchemaRegistry())
@@ -29,14 +30,15 @@ class TopologyShapeTest {
 
         assertThat(description.subtopologies()).singleElement().satisfies(subtopology -> {
             assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Source.class::isInstance)
-                    .singleElement().satisfies(node ->
-                            assertThat(((TopologyDescription.Source) node).topicSet()).containsExactly("p-requests"));
+                    .flatExtracting(node -> ((TopologyDescription.Source) node).topicSet())
+                    .containsExactlyInAnyOrder("p-requests", "p-txn-protocol");
             assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Sink.class::isInstance)
                     .extracting(node -> ((TopologyDescription.Sink) node).topic())
-                    .containsExactlyInAnyOrder("p-changes", "p-results", "p-dead-letters");
+                    .containsExactlyInAnyOrder("p-changes", "p-results", "p-dead-letters", "p-txn-protocol");
             assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Processor.class::isInstance)
-                    .singleElement().satisfies(node -> assertThat(((TopologyDescription.Processor) node).stores())
-                            .containsExactlyInAnyOrder(StoreNames.KV, StoreNames.DEDUP));
+                    .hasSize(2).allSatisfy(node -> assertThat(((TopologyDescription.Processor) node).stores())
+                            .containsExactlyInAnyOrder(StoreNames.KV, StoreNames.DEDUP, StoreNames.LOCKS,
+                                    StoreNames.TXNS, StoreNames.PARTICIPATIONS, StoreNames.DECISIONS));
         });
         assertThat(description.globalStores()).isEmpty();
     }
@@ -45,12 +47,19 @@ class TopologyShapeTest {
     void theStoresArePersistentAndChangelogged() {
         try (Pipeline pipeline = new Pipeline(stateDir)) {
             pipeline.send(request("r", put(Keys.here("k:"), "v")));
+            pipeline.send(request("t", put(Keys.here("t:"), "v"), put(Keys.elsewhere("t:"), "w")));
 
-            assertThat(pipeline.driver.getKeyValueStore(StoreNames.KV).persistent()).isTrue();
+            for (String store : List.of(StoreNames.KV, StoreNames.LOCKS, StoreNames.TXNS, StoreNames.PARTICIPATIONS)) {
+                assertThat(pipeline.driver.getKeyValueStore(store).persistent()).as(store).isTrue();
+            }
             assertThat(pipeline.driver.getWindowStore(StoreNames.DEDUP).persistent()).isTrue();
+            assertThat(pipeline.driver.getWindowStore(StoreNames.DECISIONS).persistent()).isTrue();
             assertThat(pipeline.driver.producedTopicNames()).contains(
                     "kvpipe-topology-test-kv-changelog",
-                    "kvpipe-topology-test-dedup-window-changelog");
+                    "kvpipe-topology-test-dedup-window-changelog",
+                    "kvpipe-topology-test-locks-changelog",
+                    "kvpipe-topology-test-txns-changelog",
+                    "kvpipe-topology-test-participations-changelog");
         }
     }
 

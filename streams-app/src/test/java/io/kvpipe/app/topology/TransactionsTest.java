@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Multi-op requests: one atomic step when every key is this partition's; refused otherwise. */
+/** Multi-op requests whose keys are all this partition's: one atomic step (cross-partition ones: TwoPhaseCommitTest). */
 class TransactionsTest {
 
     @TempDir
@@ -51,7 +51,7 @@ class TransactionsTest {
 
         Outcome outcome = pipeline.outcome();
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
-        assertThat(outcome.getTransactionId()).isNull();
+        assertThat(outcome.getTransactionId()).isEqualTo("tx");
         assertThat(outcome.getVersions()).containsExactly(
                 new KeyVersion(keys.get(0), 2L, Keys.HERE, offset),
                 new KeyVersion(keys.get(1), 1L, Keys.HERE, offset),
@@ -100,24 +100,5 @@ class TransactionsTest {
         assertThat(outcomes.get(2).getReason()).isEqualTo(RejectReason.VERSION_MISMATCH);
         assertThat(outcomes.get(2).getFailedOp()).isZero();
         assertThat(pipeline.kv().get(keys.get(2))).isNull();
-    }
-
-    @Test
-    void aTransactionAcrossPartitionsIsRejectedWithoutADeadLetter() {
-        String here = keys.get(0);
-        String elsewhere = Keys.elsewhere("acct:");
-
-        pipeline.send(request("cross", put(here, "a"), put(elsewhere, "b")));
-
-        List<Pipeline.RoutedReply> replies = pipeline.replies();
-        assertThat(replies).singleElement().satisfies(reply -> {
-            assertThat(reply.partition()).isEqualTo(REPLY_PARTITION);
-            assertThat(reply.outcome().getStatus()).isEqualTo(OutcomeStatus.REJECTED);
-            assertThat(reply.outcome().getReason()).isEqualTo(RejectReason.INVALID_REQUEST);
-            assertThat(reply.outcome().getDetail()).isEqualTo("cross-partition transactions are not supported yet");
-        });
-        assertThat(pipeline.deadLetters.isEmpty()).isTrue();
-        assertThat(pipeline.changeEvents()).isEmpty();
-        assertThat(pipeline.kv().get(here)).isNull();
     }
 }

@@ -1,0 +1,32 @@
+package io.kvpipe.app.topology;
+
+import io.kvpipe.avro.Lock;
+import io.kvpipe.avro.Participation;
+import io.kvpipe.avro.TransactionState;
+import io.kvpipe.avro.VersionedValue;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * A task's stores and the roles built on them, as one processor of the task sees them: both the
+ * request and the protocol processor open their own, over the same stores, each forwarding through
+ * its own context.
+ */
+record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, TaskOutput output, Participant participant,
+                 Coordinator coordinator) {
+
+    static TaskState open(ProcessorContext<String, Object> context, TopologySettings settings) {
+        int partition = context.taskId().partition();
+        KeyValueStore<String, VersionedValue> kv = context.getStateStore(StoreNames.KV);
+        KeyValueStore<String, Lock> locks = context.getStateStore(StoreNames.LOCKS);
+        KeyValueStore<String, Participation> participations = context.getStateStore(StoreNames.PARTICIPATIONS);
+        KeyValueStore<String, TransactionState> txns = context.getStateStore(StoreNames.TXNS);
+        DedupLog dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), settings.dedupRetention());
+        DedupLog decisions = new DedupLog(context.getStateStore(StoreNames.DECISIONS), settings.decisionMemory());
+        TaskOutput output = new TaskOutput(context, new Reply.Wire(settings.registry()), settings.topics().results(),
+                dedup, settings.instanceId());
+        Participant participant = new Participant(partition, kv, locks, participations, decisions, output);
+        Coordinator coordinator = new Coordinator(partition, settings.requestPartitions(), txns, participant, output);
+        return new TaskState(kv, dedup, output, participant, coordinator);
+    }
+}

@@ -1,0 +1,398 @@
+package io.kvpipe.app.topology;
+
+import static io.kvpipe.app.topology.Requests.add;
+import static io.kvpipe.app.topology.Requests.check;
+import static io.kvpipe.app.topology.Requests.put;
+import static io.kvpipe.app.topology.Requests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvpipe.avro.ChangeEvent;
+import io.kvpipe.avro.Decision;
+import io.kvpipe.avro.KeyVersion;
+import io.kvpipe.avro.Operation;
+import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.OutcomeStatus;
+import io.kvpipe.avro.Prepare;
+import io.kvpipe.avro.ProtocolMessage;
+import io.kvpipe.avro.RejectReason;
+import io.kvpipe.avro.Request;
+import io.kvpipe.avro.Vote;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The coordinator and participant state machines of a cross-partition transaction, driven through
+ * the whole topology of partition 0 (the driver's only partition) with protocol messages written
+ * as the other partitions' tasks would write them.
+ */
+class TwoPhaseCommitTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(2);
+
+    @TempDir
+    Path stateDir;
+
+    Pipeline pipeline;
+
+    final String here = Keys.on(0, "acct:", 1).get(0);
+    final String here2 = Keys.on(0, "acct:", 2).get(1);
+    final String onThree = Keys.on(3, "acct:", 1).get(0);
+    final String onFive = Keys.on(5, "acct:", 1).get(0);
+
+    @BeforeEach
+    void start() {
+        pipeline = new Pipeline(stateDir, TopologySettings.DEFAULT_DEDUP_RETENTION, TIMEOUT);
+    }
+
+    @AfterEach
+    void stop() {
+        pipeline.close();
+    }
+
+    void seed(String key, String value) {
+        pipeline.send(request("seed-" + key, put(key, value)));
+        assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+        pipeline.changeEvents();
+    }
+
+    static ProtocolMessage vote(String txn, int from, boolean yes, RejectReason reason, Integer failedOp,
+                                List<KeyVersion> versions) {
+        return new ProtocolMessage(txn, 0, 0, 0L, new Vote(from, yes, reason, failedOp, yes ? null : "no", versions));
+    }
+
+    static ProtocolMessage yes(String txn, int from, KeyVersion... versions) {
+        return vote(txn, from, true, null, null, List.of(versions));
+    }
+
+    static ProtocolMessage prepare(String txn, int coordinator, long deadlineMs, List<Integer> indexes,
+                                   Operation... ops) {
+        return new ProtocolMessage(txn, coordinator, 0, 0L, new Prepare(List.of(ops), indexes, deadlineMs, txn));
+    }
+
+    static ProtocolMessage decision(String txn, int coordinator, boolean commit) {
+        return new ProtocolMessage(txn, coordinator, 0, 0L, new Decision(commit));
+    }
+
+    long now() {
+        return pipeline.driverWallClock();
+    }
+
+    @Nested
+    class AsCoordinator {
+
+        @Test
+        void commitsWhenEveryPartitionVotesYesAndOnlyThenShowsTheWrite() {
+            seed(here, "100");
+
+            pipeline.send(request("t1", add(here, -30, 0L), add(onThree, 30)));
+
+            assertThat(pipeline.results.isEmpty()).as("no outcome before the votes").isTrue();
+            assertThat(pipeline.kv().get(here).getValue()).as("reads see the committed value").isEqualTo("100");
+            assertThat(pipeline.locks().get(here).getTransactionId()).isEqualTo("t1");
+            assertThat(pipeline.locks().get(here).getStaged().getValue()).isEqualTo("70");
+            assertThat(pipeline.txns().get("t1").getParticipants()).containsExactly(0, 3);
+            List<ProtocolMessage> sent = pipeline.protocolSent();
+            assertThat(sent).singleElement().satisfies(m -> {
+                assertThat(m.getTargetPartition()).isEqualTo(3);
+                assertThat(m.getCoordinatorPartition()).isZero();
+                Prepare prepare = (Prepare) m.getBody();
+                assertThat(prepare.getOps()).extracting(Operation::getKey).containsExactly(onThree);
+                assertThat(prepare.getOpIndexes()).containsExactly(1);
+                assertThat(prepare.getDeadlineMs()).isEqualTo(now() + TIMEOUT.toMillis());
+            });
+
+            pipeline.sendProtocol(yes("t1", 3, new KeyVersion(onThree, 4L, 3, -1L)));
+
+            Outcome outcome = pipeline.outcome();
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+            assertThat(outcome.getTransactionId()).isEqualTo("t1");
+            assertThat(outcome.getVersions()).extracting(KeyVersion::getKey, KeyVersion::getVersion,
+                    KeyVersion::getPartition, KeyVersion::getOffset)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(here, 2L, 0, -1L),
+                            org.assertj.core.groups.Tuple.tuple(onThree, 4L, 3, -1L));
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("70");
+            assertThat(pipeline.changeEvents()).singleElement().satisfies(change -> {
+                assertThat(change.getKey()).isEqualTo(here);
+                assertThat(change.getTransactionId()).isEqualTo("t1");
+                assertThat(change.getVersion()).isEqualTo(2L);
+            });
+            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
+                assertThat(m.getTargetPartition()).isEqualTo(3);
+                assertThat(((Decision) m.getBody()).getCommit()).isTrue();
+            });
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+            assertThat(pipeline.txns().get("t1")).isNull();
+            assertThat(pipeline.dedup().get("t1").getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+        }
+
+        @Test
+        void aNoVoteAbortsWithItsReasonAndReleasesEverything() {
+            seed(here, "100");
+            pipeline.send(request("t2", add(here, 5), add(onThree, -5, 0L)));
+            pipeline.protocolSent();
+
+            pipeline.sendProtocol(vote("t2", 3, false, RejectReason.BELOW_FLOOR, 1, List.of()));
+
+            Outcome outcome = pipeline.outcome();
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.ABORTED);
+            assertThat(outcome.getReason()).isEqualTo(RejectReason.BELOW_FLOOR);
+            assertThat(outcome.getFailedOp()).isEqualTo(1);
+            assertThat(outcome.getVersions()).isEmpty();
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("100");
+            assertThat(pipeline.changeEvents()).isEmpty();
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+            assertThat(pipeline.protocolSent()).singleElement()
+                    .satisfies(m -> assertThat(((Decision) m.getBody()).getCommit()).isFalse());
+        }
+
+        @Test
+        void waitsForEveryPartitionAndIgnoresRepeatedAndStrayVotes() {
+            pipeline.send(request("t3", put(here, "a"), put(onThree, "b"), put(onFive, "c")));
+            assertThat(pipeline.protocolSent()).extracting(ProtocolMessage::getTargetPartition).containsExactly(3, 5);
+
+            pipeline.sendProtocol(yes("t3", 3, new KeyVersion(onThree, 1L, 3, -1L)));
+            pipeline.sendProtocol(yes("t3", 3, new KeyVersion(onThree, 1L, 3, -1L)));
+            pipeline.sendProtocol(yes("t3", 6));
+            assertThat(pipeline.results.isEmpty()).isTrue();
+            assertThat(pipeline.txns().get("t3").getVotes()).extracting(Vote::getParticipantPartition)
+                    .containsExactly(0, 3);
+
+            pipeline.sendProtocol(yes("t3", 5, new KeyVersion(onFive, 1L, 5, -1L)));
+
+            assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+            assertThat(pipeline.protocolSent()).extracting(ProtocolMessage::getTargetPartition).containsExactly(3, 5);
+        }
+
+        @Test
+        void abortsAtTheDeadlineNamingWhoDidNotVoteAndIgnoresTheLateVote() {
+            pipeline.send(request("t4", put(here, "a"), put(onThree, "b"), put(onFive, "c")));
+            pipeline.protocolSent();
+            pipeline.sendProtocol(yes("t4", 5, new KeyVersion(onFive, 1L, 5, -1L)));
+
+            pipeline.advance(TIMEOUT.minusMillis(100));
+            assertThat(pipeline.results.isEmpty()).as("not before the deadline").isTrue();
+            pipeline.advance(Duration.ofMillis(200));
+
+            Outcome outcome = pipeline.outcome();
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.ABORTED);
+            assertThat(outcome.getReason()).isEqualTo(RejectReason.TIMEOUT);
+            assertThat(outcome.getDetail()).isEqualTo("no vote from partition(s) [3] within 2000 ms");
+            assertThat(pipeline.protocolSent()).extracting(ProtocolMessage::getTargetPartition).containsExactly(3, 5);
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+
+            pipeline.sendProtocol(yes("t4", 3, new KeyVersion(onThree, 1L, 3, -1L)));
+            assertThat(pipeline.results.isEmpty()).isTrue();
+            assertThat(pipeline.protocolSent()).isEmpty();
+            assertThat(pipeline.kv().get(here)).isNull();
+        }
+
+        @Test
+        void ownKeyLockedOrOwnConditionFailingAbortsAtOnceWithoutAPrepare() {
+            seed(here2, "10");
+            pipeline.send(request("holder", put(here, "x"), put(onThree, "y")));
+            pipeline.protocolSent();
+
+            pipeline.send(request("t6", put(here, "z"), put(onFive, "w")));
+            Outcome locked = pipeline.outcome();
+            assertThat(locked.getStatus()).isEqualTo(OutcomeStatus.ABORTED);
+            assertThat(locked.getReason()).isEqualTo(RejectReason.LOCK_CONFLICT);
+            assertThat(locked.getFailedOp()).isZero();
+            assertThat(locked.getDetail()).contains("locked by transaction 'holder'");
+
+            String here3 = Keys.on(0, "acct:", 3).get(2);
+            pipeline.send(request("t7", put(here3, "1"), add(onFive, 5), add(here2, -50, 0L)));
+            Outcome belowFloor = pipeline.outcome();
+            assertThat(belowFloor.getReason()).isEqualTo(RejectReason.BELOW_FLOOR);
+            assertThat(belowFloor.getFailedOp()).as("numbered as in the whole transaction").isEqualTo(2);
+
+            assertThat(pipeline.protocolSent()).as("no prepare for either").isEmpty();
+            assertThat(pipeline.locks().get(here).getTransactionId()).isEqualTo("holder");
+            assertThat(pipeline.locks().get(here2)).isNull();
+            assertThat(pipeline.locks().get(here3)).isNull();
+        }
+
+        @Test
+        void aRepeatedRequestWhileInFlightWaitsAndAfterwardsGetsTheFirstOutcome() {
+            Request request = request("t8", put(here, "a"), put(onThree, "b"));
+            pipeline.send(request);
+            pipeline.protocolSent();
+
+            pipeline.send(request);
+            assertThat(pipeline.results.isEmpty()).isTrue();
+            assertThat(pipeline.protocolSent()).as("no second prepare").isEmpty();
+
+            pipeline.sendProtocol(yes("t8", 3, new KeyVersion(onThree, 1L, 3, -1L)));
+            Outcome first = pipeline.outcome();
+            pipeline.protocolSent();
+            pipeline.changeEvents();
+
+            pipeline.send(request);
+            assertThat(pipeline.outcome()).isEqualTo(first);
+            assertThat(pipeline.changeEvents()).isEmpty();
+            assertThat(pipeline.protocolSent()).isEmpty();
+        }
+
+        @Test
+        void aSingleKeyWriteOnALockedKeyIsRejectedNeverAppliedAroundTheLock() {
+            seed(here, "1");
+            pipeline.send(request("t9", put(here, "staged"), put(onThree, "b")));
+            pipeline.protocolSent();
+
+            pipeline.send(request("w", put(here, "around")));
+
+            Outcome outcome = pipeline.outcome();
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+            assertThat(outcome.getReason()).isEqualTo(RejectReason.LOCK_CONFLICT);
+            assertThat(outcome.getDetail()).contains("locked by transaction 't9'");
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("1");
+        }
+    }
+
+    @Nested
+    class AsParticipant {
+
+        long deadline() {
+            return now() + 5_000;
+        }
+
+        @Test
+        void votesYesLocksAndAppliesOnCommit() {
+            seed(here, "100");
+
+            pipeline.sendProtocol(prepare("p1", 3, deadline(), List.of(1, 2), add(here, 25), check(here2, null)));
+
+            List<ProtocolMessage> sent = pipeline.protocolSent();
+            assertThat(sent).singleElement().satisfies(m -> {
+                assertThat(m.getTargetPartition()).isEqualTo(3);
+                assertThat(m.getCoordinatorPartition()).isEqualTo(3);
+                Vote vote = (Vote) m.getBody();
+                assertThat(vote.getYes()).isTrue();
+                assertThat(vote.getParticipantPartition()).isZero();
+                assertThat(vote.getVersions()).extracting(KeyVersion::getKey, KeyVersion::getVersion)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(here, 2L),
+                                org.assertj.core.groups.Tuple.tuple(here2, 0L));
+            });
+            assertThat(pipeline.locks().get(here).getStaged().getValue()).isEqualTo("125");
+            assertThat(pipeline.locks().get(here2).getStaged()).as("a check holds the lock only").isNull();
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("100");
+
+            pipeline.sendProtocol(decision("p1", 3, true));
+
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("125");
+            assertThat(pipeline.kv().get(here).getTransactionId()).isEqualTo("p1");
+            assertThat(pipeline.kv().get(here2)).isNull();
+            assertThat(pipeline.changeEvents()).extracting(ChangeEvent::getKey, ChangeEvent::getTransactionId)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(here, "p1"));
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+            assertThat(pipeline.participations().get("p1")).isNull();
+            assertThat(pipeline.results.isEmpty()).as("the coordinator answers the client").isTrue();
+        }
+
+        @Test
+        void votesNoOnALockHeldByAnotherTransactionOrAFailingCondition() {
+            seed(here2, "3");
+            pipeline.sendProtocol(prepare("holder", 3, deadline(), List.of(0), put(here, "x")));
+            pipeline.protocolSent();
+
+            pipeline.sendProtocol(prepare("p2", 5, deadline(), List.of(2), put(here, "y")));
+            pipeline.sendProtocol(prepare("p3", 5, deadline(), List.of(4), add(here2, -5, 0L)));
+
+            List<Vote> votes = pipeline.protocolSent().stream().map(m -> (Vote) m.getBody()).toList();
+            assertThat(votes).extracting(Vote::getYes, Vote::getReason, Vote::getFailedOp).containsExactly(
+                    org.assertj.core.groups.Tuple.tuple(false, RejectReason.LOCK_CONFLICT, 2),
+                    org.assertj.core.groups.Tuple.tuple(false, RejectReason.BELOW_FLOOR, 4));
+            assertThat(votes.get(0).getDetail()).contains("op 2", "locked by transaction 'holder'");
+            assertThat(votes.get(1).getDetail()).startsWith("op 4: ");
+            assertThat(pipeline.locks().get(here).getTransactionId()).isEqualTo("holder");
+            assertThat(pipeline.locks().get(here2)).isNull();
+            assertThat(pipeline.participations().get("p2")).isNull();
+        }
+
+        @Test
+        void aRepeatedPrepareGetsTheSameVoteUntilDecidedAndNothingAfter() {
+            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), put(here, "x")));
+            Vote first = (Vote) pipeline.protocolSent().get(0).getBody();
+
+            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), put(here, "x")));
+            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> assertThat(m.getBody()).isEqualTo(first));
+
+            pipeline.sendProtocol(decision("p4", 3, false));
+            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), put(here, "x")));
+
+            assertThat(pipeline.protocolSent()).isEmpty();
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+            assertThat(pipeline.kv().get(here)).as("aborted: the staged write is dropped").isNull();
+            assertThat(pipeline.changeEvents()).isEmpty();
+        }
+
+        @Test
+        void aRepeatedDecisionChangesNothing() {
+            seed(here, "1");
+            pipeline.sendProtocol(prepare("p5", 3, deadline(), List.of(0), add(here, 1)));
+            pipeline.protocolSent();
+            pipeline.sendProtocol(decision("p5", 3, true));
+            assertThat(pipeline.changeEvents()).hasSize(1);
+
+            pipeline.sendProtocol(decision("p5", 3, true));
+            pipeline.sendProtocol(decision("p5", 3, false));
+
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("2");
+            assertThat(pipeline.changeEvents()).isEmpty();
+            assertThat(pipeline.protocolSent()).isEmpty();
+        }
+
+        @Test
+        void aDecisionBeforeItsPrepareMakesTheLatePrepareLockNothing() {
+            pipeline.sendProtocol(decision("p6", 3, false));
+            pipeline.sendProtocol(prepare("p6", 3, deadline(), List.of(0), put(here, "x")));
+
+            assertThat(pipeline.protocolSent()).isEmpty();
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+        }
+
+        @Test
+        void aPrepareAfterItsDeadlineVotesNoAndLocksNothing() {
+            pipeline.sendProtocol(prepare("p7", 3, now() - 1, List.of(0), put(here, "x")));
+
+            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
+                Vote vote = (Vote) m.getBody();
+                assertThat(vote.getYes()).isFalse();
+                assertThat(vote.getReason()).isEqualTo(RejectReason.TIMEOUT);
+            });
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+        }
+
+        @Test
+        void aYesVoteIsKeptPastTheDeadlineUntilTheDecisionComes() {
+            pipeline.sendProtocol(prepare("p8", 3, deadline(), List.of(0), put(here, "x")));
+            pipeline.protocolSent();
+
+            pipeline.advance(Duration.ofMinutes(10));
+            assertThat(pipeline.locks().get(here).getTransactionId()).as("never decides alone").isEqualTo("p8");
+
+            pipeline.sendProtocol(decision("p8", 3, true));
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("x");
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+        }
+
+        @Test
+        void aMisaddressedOrUndecodableProtocolRecordIsDeadLetteredAndProcessingGoesOn() {
+            pipeline.protocolIn.pipeInput("bad", new ProtocolMessage("bad", 3, 6, 0L, new Decision(true)));
+            pipeline.sendProtocol(prepare("p9", 3, deadline(), List.of(0), put(onFive, "x")));
+            pipeline.sendRawProtocol("junk".getBytes(), new byte[] {0, 0, 0, 0, 9});
+
+            assertThat(pipeline.deadLetters.readValuesToList()).extracting(l -> l.getReason().toString())
+                    .containsExactly("MALFORMED_REQUEST", "MALFORMED_REQUEST", "UNKNOWN_SCHEMA");
+
+            pipeline.sendProtocol(prepare("p10", 3, deadline(), List.of(0), put(here, "x")));
+            assertThat(pipeline.protocolSent()).singleElement()
+                    .satisfies(m -> assertThat(((Vote) m.getBody()).getYes()).isTrue());
+        }
+    }
+}
