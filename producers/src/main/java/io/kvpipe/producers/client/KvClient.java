@@ -381,7 +381,7 @@ public final class KvClient implements AutoCloseable {
      *
      * <ul>
      *   <li>{@link WriteResult.Status#COMMITTED}: every op applied; {@link WriteResult#version(String)}
-     *       gives each written key's new version, and {@link WriteResult#transactionId()} the
+     *       gives each key's version after it (unchanged for a check), and {@link WriteResult#transactionId()} the
      *       transaction's id when it spanned several keys.
      *   <li>{@link WriteResult.Status#ABORTED}: keys on several partitions, and it did not commit;
      *       nothing applied. {@link WriteResult#reason()} says why ({@code VERSION_MISMATCH},
@@ -389,9 +389,11 @@ public final class KvClient implements AutoCloseable {
      *       {@link RejectReason#LOCK_CONFLICT} when another transaction in flight held one of the
      *       keys, {@link RejectReason#TIMEOUT}, {@code INVALID_REQUEST}), {@link WriteResult#failedOp()}
      *       the index of the op in {@code ops}, {@link WriteResult#detail()} the pipeline's words.
-     *       A lock conflict is transient: a new transaction (new id) with the same ops may commit.
-     *   <li>{@link WriteResult.Status#REJECTED}: a condition failed in a transaction whose keys all
-     *       live in one partition (it commits in one step, without locks), or it was invalid.
+     *       An outcome is final under its id; a lock conflict or a timeout is transient, so the same
+     *       ops under a new id may commit.
+     *   <li>{@link WriteResult.Status#REJECTED}: keys all in one partition (it commits in one step)
+     *       and a condition failed, a key was locked by a transaction in flight
+     *       ({@link RejectReason#LOCK_CONFLICT}), or it was invalid.
      * </ul>
      *
      * <p>Retries: as for {@link #submit(String, List)}, resend the same ops under the same id (and

@@ -15,9 +15,9 @@ import java.util.OptionalLong;
  * {@link #isCommitted()}, or {@link #reason()} for why not.
  *
  * <ul>
- *   <li>{@link Status#COMMITTED}: every op applied; {@link #writes()} holds each written key's new
- *       version and read position (a {@code check} writes nothing; deleting an absent key may write
- *       nothing).
+ *   <li>{@link Status#COMMITTED}: every op applied; {@link #writes()} holds each key's version
+ *       after it and its read position (a key the request did not write, such as a
+ *       {@code check}'s, is either absent or listed with its unchanged version and offset -1).
  *   <li>{@link Status#REJECTED}: nothing applied; {@link #reason()}, {@link #failedOp()} (the index
  *       of the op that failed) and {@link #detail()} say why.
  *   <li>{@link Status#ABORTED}: a transaction across partitions that did not commit; nothing
@@ -92,7 +92,11 @@ public final class WriteResult {
         return status == Status.COMMITTED;
     }
 
-    /** Each key the request wrote, with its new version and position; empty unless committed. */
+    /**
+     * The keys of a committed request with their version after it and their position; empty
+     * unless committed. The pipeline may list keys it did not write (a check, a delete of an
+     * absent key) with their unchanged version and offset -1.
+     */
     public List<WrittenKey> writes() {
         return writes;
     }
@@ -112,7 +116,7 @@ public final class WriteResult {
         return status == Status.ABORTED;
     }
 
-    /** The new version of {@code key}, if the request wrote it. */
+    /** The version of {@code key} after the request, if the outcome lists the key. */
     public OptionalLong version(String key) {
         Optional<WrittenKey> w = written(key);
         return w.isPresent() ? OptionalLong.of(w.get().version()) : OptionalLong.empty();
