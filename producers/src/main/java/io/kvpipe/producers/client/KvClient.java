@@ -381,8 +381,8 @@ public final class KvClient implements AutoCloseable {
      *
      * <ul>
      *   <li>{@link WriteResult.Status#COMMITTED}: every op applied; {@link WriteResult#version(String)}
-     *       gives each key's version after it (unchanged for a check), and {@link WriteResult#transactionId()} the
-     *       transaction's id when it spanned several keys.
+     *       gives each key's version after it (unchanged for a check), and
+     *       {@link WriteResult#transactionId()} the transaction's id when it spanned several keys.
      *   <li>{@link WriteResult.Status#ABORTED}: keys on several partitions, and it did not commit;
      *       nothing applied. {@link WriteResult#reason()} says why ({@code VERSION_MISMATCH},
      *       {@code BELOW_FLOOR} or {@code NOT_A_NUMBER} from an op's condition,
