@@ -101,7 +101,7 @@ public final class AppInstance implements AutoCloseable {
 
             QueryServer queryServer;
             try {
-                queryServer = QueryServer.start(QueryServerSettings.builder(settings.instanceId(), streams, membership)
+                queryServer = QueryServer.start(QueryServerSettings.builder(settings.instanceId(), streams, membership, registry)
                         .listen(settings.httpHost(), settings.httpPort())
                         .advertisedHost(settings.advertisedHost())
                         .topics(pipeline.topics())
@@ -125,7 +125,7 @@ public final class AppInstance implements AutoCloseable {
             closeOrder.add(registry);
             return new AppInstance(settings.instanceId(), streams, queryServer, closeOrder);
         } catch (RuntimeException e) {
-            closeAll(started);
+            Closing.closeAll(started, log);
             throw e;
         }
     }
@@ -176,18 +176,6 @@ public final class AppInstance implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(toClose);
+        Closing.closeAll(toClose, log);
     }
-
-    private static void closeAll(Deque<AutoCloseable> resources) {
-        while (!resources.isEmpty()) {
-            AutoCloseable next = resources.poll();
-            try {
-                next.close();
-            } catch (Exception e) {
-                log.warn("Stopping {}: {}", next.getClass().getSimpleName(), Failures.rootMessage(e));
-            }
-        }
-    }
-
 }

@@ -115,7 +115,7 @@ public final class Environment implements AutoCloseable {
             }
             return new Environment(bootstrap, registryUrl, Map.copyOf(clientConfig), broker, registry, started);
         } catch (RuntimeException e) {
-            closeAll(started);
+            Closing.closeAll(started, log);
             throw e;
         }
     }
@@ -152,18 +152,7 @@ public final class Environment implements AutoCloseable {
 
     @Override
     public void close() {
-        closeAll(started);
-    }
-
-    private static void closeAll(Deque<AutoCloseable> started) {
-        while (!started.isEmpty()) {
-            AutoCloseable next = started.pop();
-            try {
-                next.close();
-            } catch (Exception e) {
-                log.warn("Stopping {}: {}", next.getClass().getSimpleName(), e.getMessage());
-            }
-        }
+        Closing.closeAll(started, log);
     }
 
     private static void wipe(Path dataDir) {

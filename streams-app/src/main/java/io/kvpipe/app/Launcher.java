@@ -1,6 +1,6 @@
 package io.kvpipe.app;
 
-import io.kvpipe.app.config.ClientProperties;
+import io.kvpipe.producers.config.ClientProperties;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,6 +8,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -125,9 +126,14 @@ public final class Launcher implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Map<String, Object> properties;
+        try {
+            properties = ClientProperties.load(configFile, clientProperties);
+        } catch (IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
         Environment.Settings settings = new Environment.Settings(host, kafkaPort, controllerPort, registryPort, dataDir,
-                wipe, blankToNull(bootstrapServers), blankToNull(schemaRegistryUrl),
-                ClientProperties.load(configFile, clientProperties));
+                wipe, blankToNull(bootstrapServers), blankToNull(schemaRegistryUrl), properties);
         Environment environment = Environment.start(settings);
         environmentStack.push(environment::close);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -13,8 +13,10 @@ import io.kvpipe.producers.client.KvClient;
 import io.kvpipe.producers.client.KvClientConfig;
 import io.kvpipe.producers.client.Op;
 import io.kvpipe.producers.client.WriteResult;
+import io.kvpipe.producers.client.WrittenKey;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.serde.AvroDeserializer;
+import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -97,8 +99,11 @@ class ReplicatedStateIT {
     void writesFlowThroughKafkaIntoReplicatedStateAndOutToQueriesAndTheChangesTopic() throws Exception {
         // Given: one key on each partition, written through the client
         Map<String, String> keyPerPartition = keyPerPartition();
+        Map<String, WriteResult> results = new TreeMap<>();
         for (Map.Entry<String, String> e : keyPerPartition.entrySet()) {
-            assertThat(result(client.put(e.getKey(), e.getValue())).isCommitted()).isTrue();
+            WriteResult written = result(client.put(e.getKey(), e.getValue()));
+            assertThat(written.isCommitted()).isTrue();
+            results.put(e.getKey(), written);
         }
 
         // When: every key is read over HTTP from BOTH instances (one of them forwards to the primary)
@@ -112,10 +117,44 @@ class ReplicatedStateIT {
             }
         }
 
+        // And: each request's outcome is found by its id from either instance, whichever partition
+        // (and so instance) decided it: here or asked of the other instance
+        for (Map.Entry<String, WriteResult> e : results.entrySet()) {
+            for (String instance : List.of("a", "b")) {
+                JsonNode txn = getTxn(instance, e.getValue().requestId(), 200);
+                assertThat(txn.get("status").asText()).isEqualTo("committed");
+                assertThat(txn.get("versions").get(0).get("key").asText()).isEqualTo(e.getKey());
+                assertThat(txn.get("versions").get(0).get("position").asText())
+                        .isEqualTo(e.getValue().writes().get(0).positionToken());
+            }
+        }
+        JsonNode unknown = getTxn("a", "nobody-sent-this", 404);
+        assertThat(unknown.get("searchedPartitions")).hasSize(PARTITIONS);
+
         // And: each write is on the changes topic, keyed by the data key
         List<ChangeEvent> changes = readChanges(keyPerPartition.size());
         assertThat(changes).extracting(ChangeEvent::getKey).containsExactlyInAnyOrderElementsOf(keyPerPartition.keySet());
         assertThat(changes).allSatisfy(c -> assertThat(c.getVersion()).isEqualTo(1L));
+
+        // And: a transaction over keys of two partitions, committed by two-phase commit,
+        List<String> keys = List.copyOf(keyPerPartition.keySet()).subList(0, 2);
+        WriteResult committed = result(client.submit(List.of(Op.put(keys.get(0), "x2"), Op.put(keys.get(1), "y2"))));
+        assertThat(committed.isCommitted()).as(committed.toString()).isTrue();
+
+        // is found by its id from either instance, decided, with each key's read position
+        for (String instance : List.of("a", "b")) {
+            JsonNode txn = getTxn(instance, committed.requestId(), 200);
+            assertThat(txn.get("status").asText()).isEqualTo("committed");
+            assertThat(txn.get("versions")).hasSize(2);
+        }
+        // And: the other partition's key, written when it processes the decision (after the outcome
+        // went out), is read back by its version-form position, waiting for it if need be
+        for (WrittenKey written : committed.writes()) {
+            assertThat(written.offset()).isEqualTo(-1);
+            assertThat(written.positionToken()).isEqualTo(written.partition() + ":v" + written.version());
+            JsonNode read = get("b", written.key(), written.positionToken());
+            assertThat(read.get("version").asLong()).isEqualTo(written.version());
+        }
     }
 
     @Test
@@ -185,6 +224,34 @@ class ReplicatedStateIT {
                 i.streams().state() == KafkaStreams.State.RUNNING)
                 && instances.values().stream().mapToInt(i -> standbyTasks(i.streams()).size()).sum() == PARTITIONS
                 && instances.values().stream().allMatch(i -> !activeTasks(i.streams()).isEmpty()));
+        // A primary reads fresh only once its own heartbeat has come back through its view.
+        await().atMost(Duration.ofSeconds(30)).until(() -> instances.keySet().stream().allMatch(this::seesItsOwnBeat));
+    }
+
+    private boolean seesItsOwnBeat(String name) {
+        HttpResponse<String> response;
+        try {
+            response = HTTP.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + ports.get(name) + "/cluster")).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+        JsonNode cluster;
+        try {
+            cluster = JSON.readTree(response.body());
+        } catch (IOException e) {
+            return false;
+        }
+        for (JsonNode member : cluster.path("instances")) {
+            if (("instance-" + name).equals(member.path("instanceId").asText())) {
+                return "ALIVE".equals(member.path("status").asText());
+            }
+        }
+        return false;
     }
 
     private Map<String, String> keyPerPartition() {
@@ -236,6 +303,14 @@ class ReplicatedStateIT {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(url + " -> " + response.body()).isEqualTo(200);
+        return JSON.readTree(response.body());
+    }
+
+    private JsonNode getTxn(String instance, String id, int status) throws Exception {
+        String url = "http://localhost:" + ports.get(instance) + "/txn/" + URLEncoder.encode(id, StandardCharsets.UTF_8);
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(url + " -> " + response.body()).isEqualTo(status);
         return JSON.readTree(response.body());
     }
 

@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * Reads a key from a streams-app instance's query server: {@code GET <query-url>/kv/<key>}, with
- * {@code ?position=<p:offset>} to read your own write. Prints
+ * {@code ?position=<p:offset>} or {@code ?position=<p:vVersion>} to read your own write. Prints
  * {@code found k version=3 partition=2 role=primary served-by=host:7070 value=...} (plus
  * {@code stale lag=N} from a replica that is behind) and exits 0, or prints {@code not-found k} and
  * exits 1.
@@ -44,7 +44,7 @@ final class GetCommand implements Callable<Integer> {
     String key;
 
     @Option(names = "--position", paramLabel = "TOKEN",
-            description = "Read your write: wait until the serving store has applied this position (<partition>:<offset>, as a write prints it).")
+            description = "Read your write: wait until the serving store has caught up with this position, as a write prints it: <partition>:<offset> (that offset applied) or <partition>:v<version> (the key at that version or later).")
     String position;
 
     @Option(names = "--query-url", paramLabel = "URL", defaultValue = "${env:KVPIPE_QUERY_URL:-http://localhost:7070}",

@@ -2,6 +2,7 @@ package io.kvpipe.producers.cli;
 
 import io.kvpipe.producers.client.KvClient;
 import io.kvpipe.producers.client.KvClientConfig;
+import io.kvpipe.producers.config.ClientProperties;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;

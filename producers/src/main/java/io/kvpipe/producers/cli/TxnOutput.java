@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvpipe.producers.client.Op;
 import io.kvpipe.producers.client.WriteResult;
-import io.kvpipe.producers.client.WrittenKey;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -18,9 +17,9 @@ final class TxnOutput {
     private TxnOutput() {}
 
     /**
-     * Committed: {@code committed <request id>}, then one line per op with the key's new version and
-     * position ({@code   add account:7 version=4 position=2:118}; a check, or a delete of an absent
-     * key, writes nothing). Otherwise one line: {@code aborted <request id> LOCK_CONFLICT op=1 add
+     * Committed: {@code committed <request id>}, then one line per op with the key's version after
+     * it and its read position, by offset or by version ({@code   add account:7 version=4
+     * position=2:118}, {@code   put b version=1 position=5:v1}). Otherwise one line: {@code aborted <request id> LOCK_CONFLICT op=1 add
      * account:9: <detail>}.
      */
     static String text(List<? extends Op> ops, WriteResult result) {
@@ -28,10 +27,8 @@ final class TxnOutput {
         if (result.isCommitted()) {
             for (Op op : ops) {
                 s.append(System.lineSeparator()).append("  ").append(name(op)).append(' ').append(op.key());
-                result.written(op.key()).ifPresent(w -> {
-                    s.append(" version=").append(w.version());
-                    position(w).ifPresent(p -> s.append(" position=").append(p));
-                });
+                result.written(op.key()).ifPresent(w -> s.append(" version=").append(w.version())
+                        .append(" position=").append(w.positionToken()));
             }
             return s.toString();
         }
@@ -57,10 +54,8 @@ final class TxnOutput {
             ArrayNode list = root.putArray("ops");
             for (Op op : ops) {
                 ObjectNode o = list.addObject().put("op", name(op)).put("key", op.key());
-                result.written(op.key()).ifPresent(w -> {
-                    o.put("version", w.version()).put("partition", w.partition());
-                    position(w).ifPresent(p -> o.put("position", p));
-                });
+                result.written(op.key()).ifPresent(w -> o.put("version", w.version()).put("partition", w.partition())
+                        .put("position", w.positionToken()));
             }
         } else {
             root.put("reason", result.reason().map(Enum::name).orElse("OTHER"));
@@ -81,11 +76,6 @@ final class TxnOutput {
         }
         int i = result.failedOp().getAsInt();
         return i >= 0 && i < ops.size() ? Optional.of(i) : Optional.empty();
-    }
-
-    /** The read position, unless the write has no offset position (offset -1). */
-    private static Optional<String> position(WrittenKey w) {
-        return w.offset() < 0 ? Optional.empty() : Optional.of(w.positionToken());
     }
 
     /** The op's name in the {@link TxnOpParser} grammar. */

@@ -5,8 +5,10 @@ import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.producers.client.internals.KafkaSettings;
 import io.kvpipe.producers.client.internals.PendingRequests;
+import io.kvpipe.producers.client.internals.PendingRequests.Attempt;
 import io.kvpipe.producers.client.internals.PendingRequests.Pending;
 import io.kvpipe.producers.client.internals.ReplyListener;
+import io.kvpipe.producers.client.internals.TopicLookup;
 import io.kvpipe.producers.client.internals.RequestIds;
 import io.kvpipe.producers.client.internals.Requests;
 import io.kvpipe.producers.client.internals.Validation;
@@ -31,7 +33,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -114,6 +115,8 @@ public final class KvClient implements AutoCloseable {
      * the pipeline's abort has to be decided, written and read back.
      */
     public static final Duration ABORT_MARGIN = Duration.ofSeconds(5);
+
+    private static final TopicLookup TOPIC_LOOKUP = TopicLookup.system();
 
     private final String clientId;
     private final Topics topics;
@@ -258,25 +261,29 @@ public final class KvClient implements AutoCloseable {
             long start = consumer.position(reply, remaining(deadline));
             log.debug("client {} starts reading {} at offset {}", clientId, reply, start);
             // The producer's metadata for the requests topic, so the first send does not wait for it.
-            producer.partitionsFor(topics.requests());
+            TOPIC_LOOKUP.partitionCount(topics.requests(), t -> producer.partitionsFor(topics.requests()),
+                    appearWithin(deadline));
             return new Connection(partition, requests);
         } catch (TimeoutException e) {
             throw new KvClientException("Kafka did not answer within " + RequestTimeoutException.format(timeout)
                     + " (are the bootstrap servers right and reachable?): " + e.getMessage(), e);
         } catch (KvClientException e) {
             throw e;
+        } catch (TopicLookup.MissingTopicException e) {
+            throw new KvClientException(e.getMessage(), e);
         } catch (KafkaException e) {
             throw new KvClientException("could not connect to Kafka: " + e.getMessage(), e);
         }
     }
 
     private static int partitionCount(Consumer<byte[], byte[]> consumer, String topic, long deadline) {
-        List<PartitionInfo> partitions = consumer.partitionsFor(topic, remaining(deadline));
-        if (partitions == null || partitions.isEmpty()) {
-            throw new KvClientException("topic " + topic + " does not exist (is the pipeline provisioned, with"
-                    + " this topic prefix?)", null);
-        }
-        return partitions.size();
+        return TOPIC_LOOKUP.partitionCount(topic, t -> consumer.partitionsFor(topic, t), appearWithin(deadline));
+    }
+
+    /** How long a topic may take to appear in the metadata: {@link TopicLookup#APPEAR_WITHIN}, within the deadline. */
+    private static Duration appearWithin(long deadlineNanos) {
+        Duration remaining = remaining(deadlineNanos);
+        return remaining.compareTo(TopicLookup.APPEAR_WITHIN) < 0 ? remaining : TopicLookup.APPEAR_WITHIN;
     }
 
     private static Duration remaining(long deadlineNanos) {
@@ -420,23 +427,24 @@ public final class KvClient implements AutoCloseable {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new ClientClosedException(clientId, requestId));
         }
-        Pending p = timeoutMs == null
+        Attempt attempt = timeoutMs == null
                 ? pending.register(requestId)
                 : pending.register(requestId, wait(Duration.ofMillis(timeoutMs)));
         if (closed.get()) {
             // close() may have failed the pending requests before this one was registered.
-            pending.fail(p, new ClientClosedException(clientId, requestId));
-            return p.future();
+            pending.fail(attempt.pending(), new ClientClosedException(clientId, requestId));
+            return attempt.future();
         }
         byte[] body;
         try {
             body = writer.encode(request);
         } catch (RuntimeException e) {
-            pending.fail(p, new RequestSendException("could not send request " + requestId + ": " + e, requestId, e));
-            return p.future();
+            pending.failSend(attempt, new RequestSendException("could not send request " + requestId + ": " + e,
+                    requestId, e));
+            return attempt.future();
         }
-        batcher.enqueue(new RequestBatcher.Queued(Requests.routingKey(ops), body, p));
-        return p.future();
+        batcher.enqueue(new RequestBatcher.Queued(Requests.routingKey(ops), body, attempt));
+        return attempt.future();
     }
 
     /** How long to wait for a transaction's outcome: until the pipeline must have answered. */

@@ -1,7 +1,7 @@
 package io.kvpipe.producers.client;
 
 import io.kvpipe.producers.client.internals.PendingRequests;
-import io.kvpipe.producers.client.internals.PendingRequests.Pending;
+import io.kvpipe.producers.client.internals.PendingRequests.Attempt;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.serde.RequestsWriter;
 import java.time.Duration;
@@ -39,8 +39,8 @@ final class RequestBatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RequestBatcher.class);
 
-    /** A request waiting to be written: its Avro encoding and where its outcome goes. */
-    record Queued(String routingKey, byte[] body, Pending pending) {}
+    /** A request waiting to be written: its Avro encoding and which send attempt of which pending request it is. */
+    record Queued(String routingKey, byte[] body, Attempt attempt) {}
 
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -86,13 +86,13 @@ final class RequestBatcher implements AutoCloseable {
      * if it cannot be queued (full for too long, or closed).
      */
     void enqueue(Queued request) {
-        String requestId = request.pending().requestId();
+        String requestId = request.attempt().requestId();
         lock.lock();
         try {
             long remaining = maxBlockNanos;
             while (!closed && queuedBytes > 0 && queuedBytes + request.body().length > maxQueuedBytes) {
                 if (remaining <= 0) {
-                    pending.fail(request.pending(), new RequestSendException("could not send request " + requestId
+                    pending.failSend(request.attempt(), new RequestSendException("could not send request " + requestId
                             + ": the client's send queue stayed full (" + maxQueuedBytes + " bytes) for "
                             + TimeUnit.NANOSECONDS.toMillis(maxBlockNanos) + " ms (max.block.ms)", requestId, null));
                     return;
@@ -100,7 +100,7 @@ final class RequestBatcher implements AutoCloseable {
                 remaining = notFull.awaitNanos(remaining);
             }
             if (closed) {
-                pending.fail(request.pending(), new ClientClosedException(clientId, requestId));
+                pending.fail(request.attempt().pending(), new ClientClosedException(clientId, requestId));
                 return;
             }
             queue.add(request);
@@ -111,7 +111,7 @@ final class RequestBatcher implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            pending.fail(request.pending(), new RequestSendException("interrupted while queueing request "
+            pending.failSend(request.attempt(), new RequestSendException("interrupted while queueing request "
                     + requestId, requestId, e));
         } finally {
             lock.unlock();
@@ -238,11 +238,11 @@ final class RequestBatcher implements AutoCloseable {
             producer.send(new ProducerRecord<>(topic, partition, chunk.get(0).routingKey(), value), (metadata, error) -> {
                 for (Queued q : chunk) {
                     if (error != null) {
-                        String id = q.pending().requestId();
-                        pending.fail(q.pending(), new RequestSendException("Kafka did not take request " + id + ": "
-                                + error, id, error));
+                        String id = q.attempt().requestId();
+                        pending.failSend(q.attempt(), new RequestSendException("Kafka did not take request " + id
+                                + ": " + error, id, error));
                     } else {
-                        q.pending().acknowledged(metadata.topic(), metadata.partition(), metadata.offset());
+                        q.attempt().pending().acknowledged(metadata.topic(), metadata.partition(), metadata.offset());
                     }
                 }
             });
@@ -260,10 +260,12 @@ final class RequestBatcher implements AutoCloseable {
      * topic within {@code max.block.ms}, or refused it; said the same way as a failed delivery.
      */
     private void failSend(Queued q, Exception e) {
-        String id = q.pending().requestId();
-        pending.fail(q.pending(), closed
-                ? new ClientClosedException(clientId, id)
-                : new RequestSendException("Kafka did not take request " + id + ": " + e, id, e));
+        String id = q.attempt().requestId();
+        if (closed) {
+            pending.fail(q.attempt().pending(), new ClientClosedException(clientId, id));
+        } else {
+            pending.failSend(q.attempt(), new RequestSendException("Kafka did not take request " + id + ": " + e, id, e));
+        }
     }
 
     /**

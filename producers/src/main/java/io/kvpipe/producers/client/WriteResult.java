@@ -159,10 +159,8 @@ public final class WriteResult {
         }
         if (isCommitted()) {
             for (WrittenKey w : writes) {
-                s.append(' ').append(w.key()).append(" version=").append(w.version());
-                if (w.offset() >= 0) { // -1: the write has no offset read position
-                    s.append(" position=").append(w.positionToken());
-                }
+                s.append(' ').append(w.key()).append(" version=").append(w.version())
+                        .append(" position=").append(w.positionToken());
             }
         } else {
             s.append(' ').append(reason);

@@ -99,6 +99,13 @@ class GetCommandTest {
     }
 
     @Test
+    void aVersionPositionGoesToTheServerToo() {
+        answers.put("/kv/k", "200 {\"key\":\"k\",\"value\":\"v\",\"version\":4}");
+        assertThat(get("k", "--position", "2:v4")).isZero();
+        assertThat(lastUri.get()).isEqualTo("/kv/k?position=2:v4");
+    }
+
+    @Test
     void jsonPrintsTheAnswerAsItIs() {
         String body = "{\"key\":\"k\",\"value\":\"v\",\"version\":1}";
         answers.put("/kv/k", "200 " + body);
@@ -130,6 +137,6 @@ class GetCommandTest {
     @Test
     void aBadPositionIsAnErrorLine() {
         assertThat(get("k", "--position", "soon")).isEqualTo(2);
-        assertThat(err.toString()).startsWith("kvpipe-cli: a position is <partition>:<offset>");
+        assertThat(err.toString()).startsWith("kvpipe-cli: a position is <partition>:<offset> or <partition>:v<version>");
     }
 }

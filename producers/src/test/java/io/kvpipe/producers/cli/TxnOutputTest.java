@@ -42,7 +42,7 @@ class TxnOutputTest {
     void aCommitListsEachOpWithItsKeysNewVersion() {
         assertThat(TxnOutput.text(OPS, committed())).isEqualTo("committed r-1" + NL
                 + "  add a version=4 position=2:118" + NL
-                + "  put b version=1" + NL // offset -1: no offset position to give
+                + "  put b version=1 position=5:v1" + NL // offset -1: read back by version
                 + "  check c");
     }
 
@@ -59,7 +59,7 @@ class TxnOutputTest {
         assertThat(TxnOutput.json(OPS, committed())).isEqualTo("{\"status\":\"committed\",\"requestId\":\"r-1\","
                 + "\"transactionId\":\"r-1\",\"ops\":["
                 + "{\"op\":\"add\",\"key\":\"a\",\"version\":4,\"partition\":2,\"position\":\"2:118\"},"
-                + "{\"op\":\"put\",\"key\":\"b\",\"version\":1,\"partition\":5},"
+                + "{\"op\":\"put\",\"key\":\"b\",\"version\":1,\"partition\":5,\"position\":\"5:v1\"},"
                 + "{\"op\":\"check\",\"key\":\"c\"}]}");
         assertThat(TxnOutput.json(OPS, aborted())).isEqualTo("{\"status\":\"aborted\",\"requestId\":\"r-2\","
                 + "\"transactionId\":\"r-2\",\"reason\":\"LOCK_CONFLICT\",\"failedOp\":1,\"failedKey\":\"b\","

@@ -204,6 +204,40 @@ class KvClientTest {
     }
 
     @Test
+    void aLateFailureOfAnEarlierSendDoesNotFailARetryUnderWay() throws Exception {
+        pipeline = new MockPipeline(false);
+        pipeline.start(b -> b.requestTimeout(LONG));
+        String id = pipeline.client.newRequestId();
+        CompletableFuture<WriteResult> first = pipeline.client.submit(id, List.of(Op.put("k", "v")));
+        assertThat(pipeline.sentRecords()).hasSize(1);
+        CompletableFuture<WriteResult> retry = pipeline.client.submit(id, List.of(Op.put("k", "v")));
+        assertThat(pipeline.sentRecords()).hasSize(2);
+
+        pipeline.producer.errorNext(new NetworkException("stale connection")); // the first send, late
+        pipeline.producer.completeNext(); // the retry: Kafka has it, its outcome will come
+
+        assertThat(retry).isSameAs(first).isNotDone();
+        pipeline.reply(committed(id, "k", 1, 0, 0));
+        assertThat(retry.get(10, TimeUnit.SECONDS).isCommitted()).isTrue();
+    }
+
+    @Test
+    void theLatestSendsFailureStillFailsTheRequest() {
+        pipeline = new MockPipeline(false);
+        pipeline.start(b -> b.requestTimeout(LONG));
+        String id = pipeline.client.newRequestId();
+        pipeline.client.submit(id, List.of(Op.put("k", "v")));
+        assertThat(pipeline.sentRecords()).hasSize(1);
+        CompletableFuture<WriteResult> retry = pipeline.client.submit(id, List.of(Op.put("k", "v")));
+        assertThat(pipeline.sentRecords()).hasSize(2);
+
+        pipeline.producer.completeNext(); // the first send was taken...
+        pipeline.producer.errorNext(new NetworkException("broker gone")); // ...the retry was not
+
+        assertThat(cause(retry, RequestSendException.class).requestId()).isEqualTo(id);
+    }
+
+    @Test
     void aSerializationFailureFailsTheFuture() {
         pipeline = MockPipeline.started(LONG);
         pipeline.registry.unreachable(true);
@@ -304,7 +338,8 @@ class KvClientTest {
     void aMissingTopicFailsAtStart() {
         MockPipeline broken = new MockPipeline(true);
         broken.consumer.updatePartitions(TOPICS.results(), List.of());
-        assertThatThrownBy(() -> broken.start(b -> b.requestTimeout(LONG)))
+        // A short timeout: a missing topic is asked for again until the request timeout (at most 10 s).
+        assertThatThrownBy(() -> broken.start(b -> b.requestTimeout(Duration.ofMillis(300))))
                 .isInstanceOf(KvClientException.class)
                 .hasMessageContaining("topic kv-results does not exist");
         assertThat(broken.producer.closed()).isTrue();

@@ -117,7 +117,7 @@ class KvClientTransactionTest {
         assertThat(result.version("a")).hasValue(4);
         assertThat(result.version("b")).hasValue(9);
         assertThat(result.version("c")).isEmpty(); // not in this outcome
-        assertThat(result.toString()).isEqualTo("committed " + id + " a version=4 position=1:10 b version=9");
+        assertThat(result.toString()).isEqualTo("committed " + id + " a version=4 position=1:10 b version=9 position=3:v9");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
+import io.kvpipe.schemas.ReadPosition;
 import java.util.List;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,6 +41,26 @@ class WriteResultTest {
         assertThat(r.transactionId()).contains("t1");
         assertThat(r.timestampMs()).isEqualTo(99);
         assertThat(r).hasToString("committed r1 transaction=t1 a version=3 position=2:118 b version=1 position=5:7");
+    }
+
+    @Test
+    void aKeyWithNoOffsetIsReadBackByItsVersion() {
+        // Offset -1: a check, a delete of an absent key, or a cross-partition write whose offset
+        // the outcome could not know; the store position never moves for it, the version is known.
+        WriteResult r = WriteResult.of(Outcome.newBuilder()
+                .setRequestId("r1")
+                .setStatus(OutcomeStatus.COMMITTED)
+                .setVersions(List.of(
+                        KeyVersion.newBuilder().setKey("checked").setVersion(4).setPartition(2).setOffset(-1).build(),
+                        KeyVersion.newBuilder().setKey("never").setVersion(0).setPartition(6).setOffset(-1).build()))
+                .setTimestampMs(99)
+                .build());
+
+        WrittenKey checked = r.written("checked").orElseThrow();
+        assertThat(checked.position()).isEqualTo(ReadPosition.atVersion(2, 4));
+        assertThat(checked.positionToken()).isEqualTo("2:v4");
+        assertThat(r.written("never").orElseThrow().positionToken()).isEqualTo("6:v0");
+        assertThat(r).hasToString("committed r1 checked version=4 position=2:v4 never version=0 position=6:v0");
     }
 
     @Test

@@ -15,10 +15,15 @@ import org.apache.kafka.streams.state.HostInfo;
 /**
  * Forwards a read with {@code java.net.http}: {@code GET http://<target>/kv?key=<key>} (the key as a
  * query parameter, so any key survives the trip), with the hop headers of {@link Hop}, the position
- * and the wait. Connecting may take {@code timeout}; the answer may take {@code timeout} plus the
+ * (in its token form, offset or version, so the other instance waits for the same thing) and the
+ * wait. Connecting may take {@code timeout}; the answer may take {@code timeout} plus the
  * wait for the position.
+ *
+ * <p>A transaction lookup ({@link #askTxn}) is {@code GET http://<target>/txn?id=<id>} with the
+ * {@link Hop#FORWARDED_BY} header, so the target searches only its own stores; its answer may take
+ * {@code timeout}.
  */
-public final class HttpForwarder implements Forwarder {
+public final class HttpForwarder implements Forwarder, TxnForwarder {
 
     private final String instanceId;
     private final Duration timeout;
@@ -36,20 +41,36 @@ public final class HttpForwarder implements Forwarder {
 
     @Override
     public Answer forward(HostInfo target, String key, Hop hop, ReadPosition position, Duration wait) {
-        StringBuilder uri = new StringBuilder("http://").append(Endpoints.of(target)).append("/kv?key=")
-                .append(encode(key)).append("&timeoutMs=").append(wait.toMillis());
+        StringBuilder path = new StringBuilder("/kv?key=").append(encode(key))
+                .append("&timeoutMs=").append(wait.toMillis());
         if (position != null) {
-            uri.append("&position=").append(encode(position.token()));
+            path.append("&position=").append(encode(position.token()));
         }
+        return send(target, path.toString(), hop.want(), timeout.plus(wait));
+    }
+
+    @Override
+    public Answer askTxn(HostInfo target, String transactionId) {
+        return send(target, "/txn?id=" + encode(transactionId), null, timeout);
+    }
+
+    /**
+     * GETs {@code path} from {@code target} as a forwarded request, within {@code answerTimeout}.
+     *
+     * @param want the {@link Hop#WANT} header, or null for none
+     */
+    private Answer send(HostInfo target, String path, String want, Duration answerTimeout) {
         HttpRequest request;
         try {
-            request = HttpRequest.newBuilder(URI.create(uri.toString()))
-                    .timeout(timeout.plus(wait))
+            HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create("http://" + Endpoints.of(target) + path))
+                    .timeout(answerTimeout)
                     .header(Hop.FORWARDED_BY, instanceId)
-                    .header(Hop.WANT, hop.want())
                     .header("Accept", "application/json")
-                    .GET()
-                    .build();
+                    .GET();
+            if (want != null) {
+                builder.header(Hop.WANT, want);
+            }
+            request = builder.build();
         } catch (IllegalArgumentException e) {
             return Answer.none("bad address " + Endpoints.of(target) + ": " + e.getMessage());
         }
@@ -57,7 +78,7 @@ public final class HttpForwarder implements Forwarder {
             HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
             return Answer.of(response.statusCode(), response.body());
         } catch (HttpTimeoutException e) {
-            return Answer.none(Endpoints.of(target) + " did not answer within " + timeout.plus(wait).toMillis() + " ms");
+            return Answer.none(Endpoints.of(target) + " did not answer within " + answerTimeout.toMillis() + " ms");
         } catch (IOException e) {
             return Answer.none(Endpoints.of(target) + " unreachable: " + e);
         } catch (InterruptedException e) {

@@ -16,10 +16,16 @@ import java.util.Objects;
  *   <li>200 {@code {"key","value","version","partition","servedBy","role","stale","lag"}}: role
  *       {@code primary} (stale false, lag 0) from an active store, {@code replica} (stale true, lag =
  *       changelog records behind, null if unknown) from a standby. A replica read is never fresh.
+ *       Nor is a primary read while this instance has not seen its own heartbeat come back within
+ *       the suspect interval (see {@link OwnHeartbeat}): it may be cut off from Kafka while a new
+ *       primary takes writes. Such a read is answered {@code "role":"primary","stale":true} with
+ *       {@code "sinceOwnBeatMs"} (null if never seen) and lag null; with a read-your-writes
+ *       position it is not answered here at all (the route fails, so a replica may answer, else 503).
  *   <li>404 the same fields with {@code "error"} when the key is absent or deleted (a deleted key's
  *       version is given).
  *   <li>400 a position on another partition than the key's.
- *   <li>409 {@code "reason": "not_caught_up"}: the serving store did not reach the position within
+ *   <li>409 {@code "reason": "not_caught_up"}: the serving store did not reach the position (the
+ *       offset applied, or for a version position the key at that version) within
  *       the wait. Not a 503, because 503 means "try elsewhere" between instances, and a replica is no
  *       further along than the primary; the client may retry.
  *   <li>503 no route could serve (metadata unavailable during a rebalance, every holder down); on a
@@ -36,13 +42,16 @@ public final class KvReader {
     private final QueryRouter router;
     private final LocalStore store;
     private final Forwarder forwarder;
+    private final OwnHeartbeat ownBeat;
 
-    public KvReader(String instanceId, KeyLocator locator, QueryRouter router, LocalStore store, Forwarder forwarder) {
+    public KvReader(String instanceId, KeyLocator locator, QueryRouter router, LocalStore store, Forwarder forwarder,
+            OwnHeartbeat ownBeat) {
         this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
         this.locator = Objects.requireNonNull(locator, "locator");
         this.router = Objects.requireNonNull(router, "router");
         this.store = Objects.requireNonNull(store, "store");
         this.forwarder = Objects.requireNonNull(forwarder, "forwarder");
+        this.ownBeat = Objects.requireNonNull(ownBeat, "ownBeat");
     }
 
     /**
@@ -84,11 +93,22 @@ public final class KvReader {
     private Reply local(String key, int partition, Route route, ReadPosition position, Duration wait,
             List<String> failures) {
         boolean activeOnly = route.kind() == Route.Kind.LOCAL_PRIMARY;
+        if (activeOnly && position != null && cutOff(route, failures)) {
+            return null; // not worth waiting for the position first
+        }
         LocalRead read = store.read(key, partition, activeOnly, position, wait);
+        OwnHeartbeat.Seen seen = null;
+        if (read.active() && (read.outcome() == LocalRead.Outcome.FOUND || read.outcome() == LocalRead.Outcome.ABSENT)) {
+            seen = ownBeat.seen();
+            if (!seen.recent() && position != null) {
+                failures.add(route + ": " + cutOffReason(seen));
+                return null;
+            }
+        }
         switch (read.outcome()) {
             case FOUND:
             case ABSENT:
-                return answer(key, partition, read, route);
+                return answer(key, partition, read, route, seen);
             case BEHIND: {
                 ObjectNode body = Reply.errorBody(409, read.detail());
                 body.put("reason", "not_caught_up").put("position", position.token()).put("partition", partition)
@@ -101,9 +121,27 @@ public final class KvReader {
         }
     }
 
-    private Reply answer(String key, int partition, LocalRead read, Route route) {
+    /** Whether this instance cannot vouch for its active stores now; if so, says why in {@code failures}. */
+    private boolean cutOff(Route route, List<String> failures) {
+        OwnHeartbeat.Seen seen = ownBeat.seen();
+        if (seen.recent()) {
+            return false;
+        }
+        failures.add(route + ": " + cutOffReason(seen));
+        return true;
+    }
+
+    private static String cutOffReason(OwnHeartbeat.Seen seen) {
+        return (seen.agoMs() == null ? "this instance has not seen its own heartbeat come back yet"
+                : "this instance last saw its own heartbeat come back " + seen.agoMs() + " ms ago")
+                + ", so it may be cut off from Kafka and cannot vouch for a read-your-writes position";
+    }
+
+    /** @param seen the own heartbeat, for a read of an active store; null for a standby read */
+    private Reply answer(String key, int partition, LocalRead read, Route route, OwnHeartbeat.Seen seen) {
         VersionedValue stored = read.value();
         boolean primary = read.active();
+        boolean fresh = primary && seen != null && seen.recent();
         boolean present = stored != null && stored.getValue() != null;
         int status = present ? 200 : 404;
         ObjectNode body = present ? Reply.JSON.createObjectNode()
@@ -119,13 +157,21 @@ public final class KvReader {
         body.put("partition", partition)
                 .put("servedBy", instanceId)
                 .put("role", primary ? "primary" : "replica")
-                .put("stale", !primary);
-        if (primary) {
+                .put("stale", !fresh);
+        if (fresh) {
             body.put("lag", 0L);
-        } else if (read.lag() != null) {
+        } else if (!primary && read.lag() != null) {
             body.put("lag", read.lag());
         } else {
             body.putNull("lag");
+        }
+        if (primary && !fresh) {
+            // How long this primary has been unable to prove it is connected to Kafka.
+            if (seen.agoMs() == null) {
+                body.putNull("sinceOwnBeatMs");
+            } else {
+                body.put("sinceOwnBeatMs", seen.agoMs());
+            }
         }
         return Reply.of(status, body, route.kind().label());
     }

@@ -6,8 +6,11 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.util.JavalinBindException;
 import io.kvpipe.app.membership.MembershipView;
+import io.kvpipe.app.topology.StoreNames;
+import io.kvpipe.avro.Outcome;
 import io.kvpipe.schemas.Limits;
 import io.kvpipe.schemas.ReadPosition;
+import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
@@ -32,7 +35,10 @@ import org.slf4j.LoggerFactory;
  * One instance's HTTP query server (Javalin):
  * <ul>
  *   <li>{@code GET /kv/{key}} (or {@code GET /kv?key=...} for any key) with optional {@code
- *       ?position=<partition>:<offset>} and {@code ?timeoutMs=}: see {@link KvReader};
+ *       ?position=<partition>:<offset>} or {@code ?position=<partition>:v<version>} (see {@link
+ *       ReadPosition}) and {@code ?timeoutMs=}: see {@link KvReader};
+ *   <li>{@code GET /txn/{id}} (or {@code GET /txn?id=...}): a transaction's status, pending,
+ *       prepared or decided, from whichever partition coordinates it: see {@link TxnReader};
  *   <li>{@code GET /cluster}: instances and partitions, see {@link ClusterView};
  *   <li>{@code GET /health}: 200 {@code {"status":"UP",...}} while Kafka Streams is RUNNING or
  *       REBALANCING, else 503 {@code {"status":"DOWN",...}};
@@ -51,6 +57,7 @@ public final class QueryServer implements AutoCloseable {
 
     private final QueryServerSettings settings;
     private final KvReader reader;
+    private final TxnReader txns;
     private final PrometheusMeterRegistry registry;
     private final boolean ownsRegistry;
     private final KafkaStreamsMetrics streamsMetrics;
@@ -63,10 +70,16 @@ public final class QueryServer implements AutoCloseable {
         MembershipView membership = settings.membership();
         QueryRouter router = new QueryRouter(Endpoints.parse(settings.endpoint()),
                 host -> membership.statusAt(Endpoints.of(host)));
+        HttpForwarder forwarder = new HttpForwarder(settings.instanceId(), settings.forwardTimeout());
         this.reader = new KvReader(settings.instanceId(),
                 new StreamsKeyLocator(streams, settings.storeName(), settings.partitioner()), router,
                 new StreamsLocalStore(streams, settings.storeName(), settings.topics().requests()),
-                new HttpForwarder(settings.instanceId(), settings.forwardTimeout()));
+                forwarder, OwnHeartbeat.of(membership, settings.instanceId()));
+        this.txns = new TxnReader(settings.instanceId(), Endpoints.parse(settings.endpoint()),
+                new StreamsLocalTxns(streams, StoreNames.TXNS, StoreNames.DEDUP, settings.dedupRetention(),
+                        settings.topics().results(), new AvroDeserializer<>(settings.registry(), Outcome.class)),
+                () -> streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo).toList(),
+                host -> membership.statusAt(Endpoints.of(host)), forwarder);
         this.ownsRegistry = settings.meterRegistry() == null;
         this.registry = ownsRegistry ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : settings.meterRegistry();
         this.streamsMetrics = new KafkaStreamsMetrics(streams);
@@ -135,6 +148,8 @@ public final class QueryServer implements AutoCloseable {
     private void routes() {
         app.get("/kv", ctx -> read(ctx, ctx.queryParam("key")));
         app.get("/kv/<key>", ctx -> read(ctx, ctx.pathParam("key")));
+        app.get("/txn", ctx -> transaction(ctx, ctx.queryParam("id")));
+        app.get("/txn/<id>", ctx -> transaction(ctx, ctx.pathParam("id")));
         app.get("/cluster", this::cluster);
         app.get("/health", this::health);
         app.get("/metrics", ctx -> ctx.contentType(PROMETHEUS_TYPE)
@@ -191,6 +206,17 @@ public final class QueryServer implements AutoCloseable {
                 .register(registry)
                 .increment();
         json(ctx, reply);
+    }
+
+    private void transaction(Context ctx, String id) {
+        if (id == null || id.isEmpty()) {
+            throw new BadRequest("a transaction id is required: GET /txn/{id} or GET /txn?id=...");
+        }
+        if (id.getBytes(StandardCharsets.UTF_8).length > Limits.MAX_KEY_BYTES) {
+            throw new BadRequest("a transaction id is at most " + Limits.MAX_KEY_BYTES + " bytes of UTF-8");
+        }
+        // A forwarded lookup searches this instance's stores only, so it fans out once.
+        json(ctx, txns.get(id, ctx.header(Hop.FORWARDED_BY) != null));
     }
 
     private static Hop hop(Context ctx) {

@@ -2,8 +2,10 @@ package io.kvpipe.app.query;
 
 import io.kvpipe.app.membership.MembershipView;
 import io.kvpipe.app.topology.StoreNames;
+import io.kvpipe.app.topology.TopologySettings;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.Topics;
+import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.Objects;
@@ -27,10 +29,13 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * @param defaultWait how long a read with a position waits by default (2 s)
  * @param maxWait the longest {@code ?timeoutMs=} accepted (30 s)
  * @param meterRegistry where metrics go; null: the server makes its own and closes it
+ * @param registry the schema registry client that decodes stored outcomes for {@code GET /txn/{id}}
+ * @param dedupRetention how long outcomes stay in the dedup store (the topology's dedup retention)
  */
 public record QueryServerSettings(String host, int port, String advertisedHost, String instanceId, KafkaStreams streams,
         MembershipView membership, Topics topics, String storeName, StreamPartitioner<? super String, ?> partitioner,
-        Duration forwardTimeout, Duration defaultWait, Duration maxWait, PrometheusMeterRegistry meterRegistry) {
+        Duration forwardTimeout, Duration defaultWait, Duration maxWait, PrometheusMeterRegistry meterRegistry,
+        SchemaRegistryClient registry, Duration dedupRetention) {
 
     public QueryServerSettings {
         Objects.requireNonNull(host, "host");
@@ -41,6 +46,8 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
         Objects.requireNonNull(topics, "topics");
         Objects.requireNonNull(storeName, "storeName");
         Objects.requireNonNull(partitioner, "partitioner");
+        Objects.requireNonNull(registry, "registry");
+        Objects.requireNonNull(dedupRetention, "dedupRetention");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("the query server needs a fixed port (1-65535), got " + port
                     + ": it is part of application.server");
@@ -55,14 +62,17 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
         return advertisedHost + ":" + port;
     }
 
-    public static Builder builder(String instanceId, KafkaStreams streams, MembershipView membership) {
-        return new Builder(instanceId, streams, membership);
+    public static Builder builder(String instanceId, KafkaStreams streams, MembershipView membership,
+            SchemaRegistryClient registry) {
+        return new Builder(instanceId, streams, membership, registry);
     }
 
     public static final class Builder {
         private final String instanceId;
         private final KafkaStreams streams;
         private final MembershipView membership;
+        private final SchemaRegistryClient registry;
+        private Duration dedupRetention = TopologySettings.DEFAULT_DEDUP_RETENTION;
         private String host = "localhost";
         private int port;
         private String advertisedHost;
@@ -74,10 +84,12 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
         private Duration maxWait = Duration.ofSeconds(30);
         private PrometheusMeterRegistry meterRegistry;
 
-        private Builder(String instanceId, KafkaStreams streams, MembershipView membership) {
+        private Builder(String instanceId, KafkaStreams streams, MembershipView membership,
+                SchemaRegistryClient registry) {
             this.instanceId = instanceId;
             this.streams = streams;
             this.membership = membership;
+            this.registry = registry;
         }
 
         /** Binds {@code host:port}, advertised as the same host unless {@link #advertisedHost} says otherwise. */
@@ -123,10 +135,16 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
             return this;
         }
 
+        /** The topology's dedup retention, if not the default. */
+        public Builder dedupRetention(Duration dedupRetention) {
+            this.dedupRetention = dedupRetention;
+            return this;
+        }
+
         public QueryServerSettings build() {
             return new QueryServerSettings(host, port, advertisedHost == null ? host : advertisedHost, instanceId,
                     streams, membership, topics, storeName, partitioner, forwardTimeout, defaultWait, maxWait,
-                    meterRegistry);
+                    meterRegistry, registry, dedupRetention);
         }
     }
 }

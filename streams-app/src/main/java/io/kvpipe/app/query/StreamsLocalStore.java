@@ -33,12 +33,16 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * __iq.consistency.offset.vector.enabled__}) to true, or position-bounded reads on replicas always
  * time out. The store's position moves only when a record writes to it, so the position to wait for
  * must be one that wrote to the store (what a committed write reports).
+ *
+ * <p>The version form of a position ({@code <partition>:v<version>}, for commits that wrote
+ * nothing at a known offset) is waited for by re-reading the key, see {@link VersionWait}.
  */
 public final class StreamsLocalStore implements LocalStore {
 
     private final KafkaStreams streams;
     private final String storeName;
     private final String requestsTopic;
+    private final VersionWait versionWait = VersionWait.system();
 
     public StreamsLocalStore(KafkaStreams streams, String storeName, String requestsTopic) {
         this.streams = streams;
@@ -49,7 +53,13 @@ public final class StreamsLocalStore implements LocalStore {
     @Override
     public LocalRead read(String key, int partition, boolean activeOnly, ReadPosition position, Duration wait) {
         try {
-            if (activeOnly && position != null) {
+            if (position == null) {
+                return current(key, partition, activeOnly);
+            }
+            if (position.byVersion()) {
+                return versionWait.await(() -> current(key, partition, activeOnly), position, wait);
+            }
+            if (activeOnly) {
                 // Do not wait for a position on a store that could not answer anyway.
                 QueryResult<Object> probe = query(key, partition, true, PositionBound.unbounded());
                 if (probe.isFailure()) {
@@ -58,29 +68,15 @@ public final class StreamsLocalStore implements LocalStore {
                             : notServed(probe);
                 }
             }
-            QueryResult<Object> bounded = null;
-            if (position != null) {
-                bounded = awaitPosition(key, partition, position, wait);
-                if (bounded.isFailure()) {
-                    return bounded.getFailureReason() == FailureReason.NOT_UP_TO_BOUND
-                            ? LocalRead.behind("the store of partition " + partition + " here has not reached "
-                                    + position + " within " + wait.toMillis() + " ms (it is at "
-                                    + applied(bounded.getPosition(), partition) + ")")
-                            : notServed(bounded);
-                }
+            QueryResult<Object> bounded = awaitPosition(key, partition, position, wait);
+            if (bounded.isFailure()) {
+                return bounded.getFailureReason() == FailureReason.NOT_UP_TO_BOUND
+                        ? LocalRead.behind("the store of partition " + partition + " here has not reached "
+                                + position + " within " + wait.toMillis() + " ms (it is at "
+                                + applied(bounded.getPosition(), partition) + ")")
+                        : notServed(bounded);
             }
-            QueryResult<Object> primary = query(key, partition, true, PositionBound.unbounded());
-            if (primary.isSuccess()) {
-                return LocalRead.found(value(primary), true, 0L);
-            }
-            if (primary.getFailureReason() != FailureReason.NOT_ACTIVE) {
-                return notServed(primary);
-            }
-            if (activeOnly) {
-                return LocalRead.notHere("partition " + partition + " is not active and running here");
-            }
-            QueryResult<Object> replica = bounded != null ? bounded : query(key, partition, false, PositionBound.unbounded());
-            return replica.isSuccess() ? LocalRead.found(value(replica), false, lag(partition)) : notServed(replica);
+            return current(key, partition, activeOnly, bounded);
         } catch (UnknownStateStoreException e) {
             return LocalRead.failed(e.getMessage());
         } catch (InvalidStateStoreException e) {
@@ -90,6 +86,27 @@ public final class StreamsLocalStore implements LocalStore {
             Thread.currentThread().interrupt();
             return LocalRead.failed("interrupted while waiting for position " + position);
         }
+    }
+
+    /** Reads the key now: from the active store if it is here, else (unless activeOnly) the standby. */
+    private LocalRead current(String key, int partition, boolean activeOnly) {
+        return current(key, partition, activeOnly, null);
+    }
+
+    /** @param bounded a position-bounded standby read already made, to answer with if the store is not active */
+    private LocalRead current(String key, int partition, boolean activeOnly, QueryResult<Object> bounded) {
+        QueryResult<Object> primary = query(key, partition, true, PositionBound.unbounded());
+        if (primary.isSuccess()) {
+            return LocalRead.found(value(primary), true, 0L);
+        }
+        if (primary.getFailureReason() != FailureReason.NOT_ACTIVE) {
+            return notServed(primary);
+        }
+        if (activeOnly) {
+            return LocalRead.notHere("partition " + partition + " is not active and running here");
+        }
+        QueryResult<Object> replica = bounded != null ? bounded : query(key, partition, false, PositionBound.unbounded());
+        return replica.isSuccess() ? LocalRead.found(value(replica), false, lag(partition)) : notServed(replica);
     }
 
     private QueryResult<Object> awaitPosition(String key, int partition, ReadPosition position, Duration wait)

@@ -1,14 +1,17 @@
 package io.kvpipe.app.registry;
 
+import io.kvpipe.app.topics.MetadataWait;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -208,18 +211,19 @@ public final class KafkaSchemaLog implements SchemaLog {
             TopicDescription description = describe();
             if (description == null) {
                 create(replicationFactor);
-                description = describe();
-                if (description == null) {
-                    throw new IllegalStateException("topic " + topic + " was created but cannot be found");
-                }
+                // The broker answering may not know the topic it just created yet: ask again.
+                description = untilKnown(this::describe, "describe")
+                        .orElseThrow(() -> new IllegalStateException("topic " + topic + " was created but is still "
+                                + "unknown to Kafka's metadata after " + timeout.toSeconds() + " s"));
             }
             if (description.partitions().size() != 1) {
                 throw new IllegalStateException("topic " + topic + " has " + description.partitions().size()
                         + " partitions; the schema log needs exactly one, to keep its records in order");
             }
             ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
-            Config config = await(admin.describeConfigs(List.of(resource)).all(), "describe the configs of")
-                    .get(resource);
+            Config config = untilKnown(() -> configs(resource), "describe the configs of")
+                    .orElseThrow(() -> new IllegalStateException("the configs of topic " + topic
+                            + " are still unknown to Kafka's metadata after " + timeout.toSeconds() + " s"));
             String policy = config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value();
             if (!TopicConfig.CLEANUP_POLICY_COMPACT.equals(policy)) {
                 throw new IllegalStateException("topic " + topic + " has cleanup.policy=" + policy
@@ -227,6 +231,34 @@ public final class KafkaSchemaLog implements SchemaLog {
             }
         }
 
+        private <T> Optional<T> untilKnown(Supplier<T> attempt, String action) {
+            try {
+                return MetadataWait.system().until(attempt, timeout);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failed(action, e);
+            }
+        }
+
+        /** The topic's configs, or null while the broker answering does not know the topic yet. */
+        private Config configs(ConfigResource resource) {
+            try {
+                return admin.describeConfigs(List.of(resource)).all().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .get(resource);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                    return null;
+                }
+                throw failed("describe the configs of", e.getCause());
+            } catch (TimeoutException e) {
+                throw failed("describe the configs of", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw failed("describe the configs of", e);
+            }
+        }
+
+        /** The topic's description, or null while the broker answering does not know it. */
         private TopicDescription describe() {
             try {
                 return admin.describeTopics(Set.of(topic)).allTopicNames()

@@ -31,6 +31,7 @@ public final class TopicProvisioner {
     private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
     private final Admin admin;
+    private final MetadataWait metadataWait = MetadataWait.system();
 
     public TopicProvisioner(Admin admin) {
         this.admin = admin;
@@ -72,35 +73,31 @@ public final class TopicProvisioner {
 
     private Map<String, Integer> awaitLeaders(List<TopicSpec> specs) {
         List<String> names = specs.stream().map(TopicSpec::name).toList();
-        long deadline = System.nanoTime() + TIMEOUT.toNanos();
-        while (true) {
-            Map<String, TopicDescription> descriptions = describeWhenKnown(names);
-            boolean allLed = descriptions != null && descriptions.values().stream()
-                    .flatMap(d -> d.partitions().stream())
-                    .map(TopicPartitionInfo::leader)
-                    .allMatch(leader -> leader != null && !leader.isEmpty());
-            if (allLed) {
-                Map<String, Integer> counts = new LinkedHashMap<>();
-                for (TopicSpec spec : specs) {
-                    int actual = descriptions.get(spec.name()).partitions().size();
-                    counts.put(spec.name(), actual);
-                    if (actual != spec.partitions()) {
-                        throw new StartupException("topic " + spec.name() + " has " + actual + " partitions, but "
-                                + spec.partitions() + " are configured: use --partitions " + actual
-                                + " or a new --topic-prefix");
-                    }
-                }
-                return counts;
-            }
-            if (System.nanoTime() > deadline) {
-                throw new StartupException("topic partitions have no leader after " + TIMEOUT.toSeconds() + " s");
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                throw interruptedOrTimedOut("wait for partition leaders", e);
+        Map<String, TopicDescription> descriptions;
+        try {
+            descriptions = metadataWait.until(() -> {
+                Map<String, TopicDescription> known = describeWhenKnown(names);
+                boolean allLed = known != null && known.values().stream()
+                        .flatMap(d -> d.partitions().stream())
+                        .map(TopicPartitionInfo::leader)
+                        .allMatch(leader -> leader != null && !leader.isEmpty());
+                return allLed ? known : null;
+            }, TIMEOUT).orElseThrow(() -> new StartupException(
+                    "topic partitions have no leader after " + TIMEOUT.toSeconds() + " s"));
+        } catch (InterruptedException e) {
+            throw interruptedOrTimedOut("wait for partition leaders", e);
+        }
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (TopicSpec spec : specs) {
+            int actual = descriptions.get(spec.name()).partitions().size();
+            counts.put(spec.name(), actual);
+            if (actual != spec.partitions()) {
+                throw new StartupException("topic " + spec.name() + " has " + actual + " partitions, but "
+                        + spec.partitions() + " are configured: use --partitions " + actual
+                        + " or a new --topic-prefix");
             }
         }
+        return counts;
     }
 
     /** The topics' descriptions, or null while the broker does not know them all yet (just created). */

@@ -32,6 +32,7 @@ class KvReaderTest {
     private final List<String> localCalls = new ArrayList<>();
     private final Map<HostInfo, Forwarder.Answer> answers = new HashMap<>();
     private final List<String> forwards = new ArrayList<>();
+    private OwnHeartbeat.Seen ownBeat = new OwnHeartbeat.Seen(true, 120L);
 
     private final KvReader reader = new KvReader("me",
             key -> location,
@@ -43,7 +44,8 @@ class KvReaderTest {
             (target, key, hop, position, wait) -> {
                 forwards.add(Endpoints.of(target) + " " + hop.want() + " " + position);
                 return answers.getOrDefault(target, Forwarder.Answer.none("connection refused"));
-            });
+            },
+            () -> ownBeat);
 
     private static VersionedValue value(String v, long version) {
         return VersionedValue.newBuilder().setValue(v).setVersion(version).setRequestId("r").setUpdatedAtMs(0).build();
@@ -219,6 +221,79 @@ class KvReaderTest {
         Reply reply = reader.get("k", null, WAIT, Hop.FOR_PRIMARY);
         assertThat(forwards).isEmpty();
         assertThat(localCalls).containsExactly("primary p3 null");
+        assertThat(reply.status()).isEqualTo(503);
+    }
+
+    @Test
+    void aPrimaryCutOffFromItsOwnHeartbeatAnswersStaleAndSaysForHowLong() throws Exception {
+        ownBeat = new OwnHeartbeat.Seen(false, 4_200L);
+        localReads.add(LocalRead.found(value("v1", 4), true, 0L));
+
+        Reply reply = reader.get("k", null, WAIT, Hop.ORIGIN);
+
+        assertThat(reply.status()).isEqualTo(200);
+        JsonNode body = json(reply);
+        assertThat(body.get("role").asText()).isEqualTo("primary");
+        assertThat(body.get("stale").asBoolean()).isTrue();
+        assertThat(body.get("sinceOwnBeatMs").asLong()).isEqualTo(4_200L);
+        assertThat(body.get("lag").isNull()).isTrue();
+        assertThat(body.get("value").asText()).isEqualTo("v1");
+    }
+
+    @Test
+    void aPrimaryThatNeverSawItsOwnHeartbeatIsStaleToo() throws Exception {
+        ownBeat = OwnHeartbeat.Seen.never();
+        localReads.add(LocalRead.found(null, true, 0L));
+
+        Reply reply = reader.get("k", null, WAIT, Hop.ORIGIN);
+
+        assertThat(reply.status()).isEqualTo(404);
+        JsonNode body = json(reply);
+        assertThat(body.get("stale").asBoolean()).isTrue();
+        assertThat(body.has("sinceOwnBeatMs")).isTrue();
+        assertThat(body.get("sinceOwnBeatMs").isNull()).isTrue();
+    }
+
+    @Test
+    void aFreshPrimaryDoesNotMentionItsOwnHeartbeat() throws Exception {
+        localReads.add(LocalRead.found(value("v1", 4), true, 0L));
+        assertThat(json(reader.get("k", null, WAIT, Hop.ORIGIN)).has("sinceOwnBeatMs")).isFalse();
+    }
+
+    @Test
+    void aCutOffPrimaryDoesNotServeReadYourWritesAndTheReplicasAreTriedInstead() throws Exception {
+        ownBeat = new OwnHeartbeat.Seen(false, 1_500L);
+        statuses.put(B, MemberStatus.ALIVE);
+
+        Reply reply = reader.get("k", new ReadPosition(3, 17), WAIT, Hop.ORIGIN);
+
+        assertThat(localCalls).as("no wait on a store it cannot vouch for").isEmpty();
+        assertThat(forwards).containsExactly("b:1 replica 3:17");
+        assertThat(reply.status()).isEqualTo(503);
+        JsonNode body = json(reply);
+        assertThat(body.get("status").asInt()).isEqualTo(503);
+        assertThat(body.get("error").asText()).contains("local_primary")
+                .contains("own heartbeat come back 1500 ms ago");
+    }
+
+    @Test
+    void aForwardedReadYourWritesToACutOffPrimaryIs503SoTheForwarderMovesOn() throws Exception {
+        ownBeat = new OwnHeartbeat.Seen(false, 2_000L);
+        Reply reply = reader.get("k", new ReadPosition(3, 17), WAIT, Hop.FOR_PRIMARY);
+        assertThat(reply.status()).isEqualTo(503);
+        assertThat(Forwarder.Answer.of(reply.status(), reply.body()).served()).isFalse();
+    }
+
+    @Test
+    void aLocalReplicaThatTurnsOutActiveOnACutOffInstanceDoesNotServeReadYourWrites() throws Exception {
+        ownBeat = new OwnHeartbeat.Seen(false, 2_000L);
+        location = KeyLocation.of(3, B, Set.of(SELF));
+        statuses.put(B, MemberStatus.DEAD);
+        localReads.add(LocalRead.found(value("v", 1), true, 0L));
+
+        Reply reply = reader.get("k", new ReadPosition(3, 17), WAIT, Hop.ORIGIN);
+
+        assertThat(localCalls).containsExactly("any p3 3:17");
         assertThat(reply.status()).isEqualTo(503);
     }
 }

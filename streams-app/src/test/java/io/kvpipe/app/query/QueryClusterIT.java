@@ -114,7 +114,7 @@ class QueryClusterIT {
             heartbeats = HeartbeatPublisher.start(
                     HeartbeatSettings.of(id, "localhost:" + port, TOPICS.heartbeats()),
                     new StreamsLocalTasks(streams, TOPICS.requests(), StoreNames.KV), liveness, client, registry);
-            server = QueryServer.start(QueryServerSettings.builder(id, streams, membership)
+            server = QueryServer.start(QueryServerSettings.builder(id, streams, membership, registry)
                     .listen("localhost", port).topics(TOPICS).build());
             // Closed in reverse: server, beat, view, streams.
             toClose.add(() -> streams.close(Duration.ofSeconds(10)));
@@ -190,6 +190,8 @@ class QueryClusterIT {
 
         // Both run, every partition has a primary and a replica, on different instances.
         await().atMost(Duration.ofSeconds(45)).until(() -> balanced(a) && balanced(b));
+        // A primary answers fresh only once it sees its own heartbeat come back through its view.
+        await().atMost(Duration.ofSeconds(15)).until(() -> aliveIn(a, a, b) && aliveIn(b, a, b));
 
         // A write to a key; where does it live?
         RecordMetadata written = write("user:42", "hello");
@@ -219,10 +221,17 @@ class QueryClusterIT {
                 + (written.offset() + 1000), 409);
         assertThat(behind.get("reason").asText()).isEqualTo("not_caught_up");
         getJson(other, "/kv/user:42?position=" + ((written.partition() + 1) % PARTITIONS) + ":0", 400);
+
+        // The version form (for commits that wrote nothing at a known offset): the key at that
+        // version or later, forwarded like the offset form; a version not reached is a 409 too.
+        JsonNode byVersion = getJson(other, "/kv/user:42?position=" + written.partition() + ":v1", 200);
+        assertThat(byVersion.get("version").asLong()).isEqualTo(1);
+        assertThat(byVersion.get("role").asText()).isEqualTo("primary");
+        JsonNode versionBehind = getJson(other, "/kv/user:42?timeoutMs=300&position=" + written.partition() + ":v2", 409);
+        assertThat(versionBehind.get("position").asText()).isEqualTo(written.partition() + ":v2");
         getJson(other, "/kv/nobody-wrote-this", 404);
 
         // Heartbeats: each view sees both instances ALIVE with what they hold.
-        await().atMost(Duration.ofSeconds(15)).until(() -> aliveIn(a, a, b) && aliveIn(b, a, b));
         JsonNode cluster = getJson(other, "/cluster", 200);
         assertThat(cluster.get("instances")).hasSize(2);
         cluster.get("instances").forEach(i -> assertThat(i.get("status").asText()).isEqualTo("ALIVE"));
@@ -241,9 +250,18 @@ class QueryClusterIT {
             assertThat(get(instance, "/metrics").body()).contains("kafka_stream_").contains("jvm_");
         }
 
-        // The primary's instance stops processing and beating; its group membership (and so the
-        // Streams metadata) outlives it for the session timeout, the heartbeats do not.
+        // The primary's instance stops beating. Until Kafka Streams moves its partitions it still
+        // holds them as active, but once its own beat has not come back for the suspect interval
+        // it no longer vouches for them: a zombie primary's read is stale, and says why.
         primary.heartbeats.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> primary.membership.status(primary.id) != MemberStatus.ALIVE);
+        JsonNode zombie = getJson(primary, "/kv/user:42", 200);
+        assertThat(zombie.get("role").asText()).isEqualTo("primary");
+        assertThat(zombie.get("stale").asBoolean()).isTrue();
+        assertThat(zombie.get("sinceOwnBeatMs").asLong()).isGreaterThanOrEqualTo(1000);
+
+        // Then it stops processing too; its group membership (and so the Streams metadata)
+        // outlives it for the session timeout, the heartbeats do not.
         primary.streams.close(Duration.ofSeconds(10));
         await().atMost(Duration.ofSeconds(10)).until(() -> other.membership.status(primary.id) == MemberStatus.SUSPECTED
                 || other.membership.status(primary.id) == MemberStatus.DEAD);

@@ -36,6 +36,7 @@ class QueryServerTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static final InMemorySchemaRegistry REGISTRY = new InMemorySchemaRegistry();
 
     @TempDir
     static Path stateDir;
@@ -60,7 +61,7 @@ class QueryServerTest {
         membership = MembershipView.detached(MembershipSettings.defaults("kv-heartbeats"), () -> now);
         membership.observe(Heartbeat.newBuilder().setInstanceId("me").setQueryEndpoint("localhost:1")
                 .setSequence(1).setTimestampMs(0).build(), now);
-        server = QueryServer.start(QueryServerSettings.builder("me", streams, membership)
+        server = QueryServer.start(QueryServerSettings.builder("me", streams, membership, REGISTRY)
                 .listen("localhost", freePort()).build());
     }
 
@@ -116,9 +117,22 @@ class QueryServerTest {
     void badPositionsAndTimeoutsAreBadRequests() throws Exception {
         assertError(get("/kv/k?position=abc"), 400, "<partition>:<offset>");
         assertError(get("/kv/k?position=-1:5"), 400, "at least 0");
+        assertError(get("/kv/k?position=3:vlatest"), 400, "<partition>:v<version>");
+        // Both forms parse: the read gets past the parameters (and cannot be located, not started).
+        assertError(get("/kv/k?position=3:v4"), 503, "cannot locate");
+        assertError(get("/kv/k?position=3:17"), 503, "cannot locate");
         assertError(get("/kv/k?timeoutMs=-1"), 400, "timeoutMs");
         assertError(get("/kv/k?timeoutMs=soon"), 400, "timeoutMs");
         assertError(get("/kv/k?timeoutMs=30001"), 400, "30000");
+    }
+
+    @Test
+    void aTransactionLookupNeedsAnIdAndIsAJson503UntilKafkaStreamsRuns() throws Exception {
+        assertError(get("/txn/"), 400, "a transaction id is required");
+        assertError(get("/txn?id="), 400, "a transaction id is required");
+        JsonNode body = assertError(get("/txn/some-id"), 503, "not every partition could be searched");
+        assertThat(body.get("transactionId").asText()).isEqualTo("some-id");
+        assertThat(body.get("complete").asBoolean()).isFalse();
     }
 
     @Test
@@ -168,7 +182,7 @@ class QueryServerTest {
     void aPortInUseIsRefusedInOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> QueryServer.start(QueryServerSettings.builder("me", streams, membership)
+            assertThatThrownBy(() -> QueryServer.start(QueryServerSettings.builder("me", streams, membership, REGISTRY)
                             .listen("localhost", port).build()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("port " + port)
@@ -179,7 +193,7 @@ class QueryServerTest {
 
     @Test
     void settingsRefuseAnEphemeralPort() {
-        assertThatThrownBy(() -> QueryServerSettings.builder("me", streams, membership).listen("localhost", 0).build())
+        assertThatThrownBy(() -> QueryServerSettings.builder("me", streams, membership, REGISTRY).listen("localhost", 0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("application.server");
         assertThat(List.of(server.endpoint())).containsExactly(server.url().substring("http://".length()));

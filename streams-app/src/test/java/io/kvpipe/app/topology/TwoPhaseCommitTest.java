@@ -239,6 +239,25 @@ class TwoPhaseCommitTest {
         }
 
         @Test
+        void aMalformedTransactionIsRejectedBeforeAnythingIsPreparedOrLocked() {
+            Request sameKeyTwice = request("m1", put(here, "a"), put(onThree, "b"), put(here, "c"));
+            Request timeoutTooLong = request("m2", put(here, "a"), put(onThree, "b"));
+            timeoutTooLong.setTimeoutMs(61_000);
+
+            pipeline.send(sameKeyTwice);
+            pipeline.send(timeoutTooLong);
+
+            assertThat(pipeline.results.readValuesToList()).allSatisfy(outcome -> {
+                assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+                assertThat(outcome.getReason()).isEqualTo(RejectReason.INVALID_REQUEST);
+            });
+            assertThat(pipeline.deadLetters.readValuesToList()).hasSize(2);
+            assertThat(pipeline.protocolOut.isEmpty()).isTrue();
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+            assertThat(pipeline.txns().approximateNumEntries()).isZero();
+        }
+
+        @Test
         void aSingleKeyWriteOnALockedKeyIsRejectedNeverAppliedAroundTheLock() {
             seed(here, "1");
             pipeline.send(request("t9", put(here, "staged"), put(onThree, "b")));

@@ -10,6 +10,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,6 +25,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Each request completes exactly once: whoever removes it from the map (the outcome, the
  * timeout sweep, a send failure, close) completes it.
+ *
+ * <p>A retry of an id that is still pending is a new send {@link Attempt} of the same request,
+ * sharing its future. Only the latest attempt's send failure fails the future: an earlier
+ * attempt's failure that arrives late says nothing about the retry, which Kafka may have taken
+ * (and whose outcome will come).
  */
 public final class PendingRequests implements AutoCloseable {
 
@@ -36,6 +42,7 @@ public final class PendingRequests implements AutoCloseable {
         private volatile long deadlineNanos;
         private volatile Duration timeout;
         private volatile String where;
+        private final AtomicLong attempts = new AtomicLong();
 
         Pending(String requestId, Duration timeout, long deadlineNanos) {
             this.requestId = requestId;
@@ -51,9 +58,26 @@ public final class PendingRequests implements AutoCloseable {
             return future;
         }
 
+        /** Whether {@code generation} is the latest send attempt of this request. */
+        boolean isLatest(long generation) {
+            return attempts.get() == generation;
+        }
+
         /** Kafka acknowledged the request at this position of the requests topic. */
         public void acknowledged(String topic, int partition, long offset) {
             where = topic + "-" + partition + "@" + offset;
+        }
+    }
+
+    /** One send of a pending request; {@code generation} counts the sends of its id from 1. */
+    public record Attempt(Pending pending, long generation) {
+
+        public String requestId() {
+            return pending.requestId();
+        }
+
+        public CompletableFuture<WriteResult> future() {
+            return pending.future();
         }
     }
 
@@ -87,10 +111,10 @@ public final class PendingRequests implements AutoCloseable {
     }
 
     /**
-     * Registers {@code requestId}, or finds it if it is pending already (an application retry):
-     * then the retry shares the pending request's future and its deadline starts again.
+     * Registers a send attempt of {@code requestId}: the first, or a retry of a request pending
+     * already, which shares its future, starts its deadline again and becomes its latest attempt.
      */
-    public Pending register(String requestId) {
+    public Attempt register(String requestId) {
         return register(requestId, timeout);
     }
 
@@ -98,12 +122,12 @@ public final class PendingRequests implements AutoCloseable {
      * As {@link #register(String)}, but waiting {@code wait} rather than the default timeout (a
      * transaction that may take longer than that).
      */
-    public Pending register(String requestId, Duration wait) {
+    public Attempt register(String requestId, Duration wait) {
         long deadline = System.nanoTime() + wait.toNanos();
         Pending p = pending.computeIfAbsent(requestId, id -> new Pending(id, wait, deadline));
         p.timeout = wait;
         p.deadlineNanos = deadline;
-        return p;
+        return new Attempt(p, p.attempts.incrementAndGet());
     }
 
     /** The pending request with this id, or null (an outcome for another client, or a late one). */
@@ -127,6 +151,22 @@ public final class PendingRequests implements AutoCloseable {
         }
         run(() -> p.future.completeExceptionally(error));
         return true;
+    }
+
+    /**
+     * Fails the request because this send attempt failed, unless a later attempt (a retry) has
+     * been registered since, or it completed already.
+     *
+     * @return whether the request failed
+     */
+    public boolean failSend(Attempt attempt, Throwable error) {
+        Pending p = attempt.pending();
+        if (!p.isLatest(attempt.generation())) {
+            log.debug("request {}: send attempt {} failed, but a later attempt is under way: {}", p.requestId,
+                    attempt.generation(), error.toString());
+            return false;
+        }
+        return fail(p, error);
     }
 
     /** Fails every pending request with the error {@code errorFor} gives for its id. */

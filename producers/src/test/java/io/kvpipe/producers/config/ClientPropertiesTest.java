@@ -1,9 +1,8 @@
-package io.kvpipe.app.config;
+package io.kvpipe.producers.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kvpipe.app.StartupException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -42,12 +41,12 @@ class ClientPropertiesTest {
     }
 
     @Test
-    void aMissingFileOrAPairWithoutEqualsIsAStartupError() {
+    void aMissingFileOrAPairWithoutEqualsIsRefusedInOneLine() {
         assertThatThrownBy(() -> ClientProperties.load(dir.resolve("absent.properties"), List.of()))
-                .isInstanceOf(StartupException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("cannot read the client properties file");
         assertThatThrownBy(() -> ClientProperties.load(null, List.of("=x")))
-                .isInstanceOf(StartupException.class)
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("a client property must be key=value, got '=x'");
     }
 }
