@@ -11,6 +11,7 @@ import io.kvpipe.schemas.serde.WireFormat;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,10 +23,12 @@ import org.apache.avro.io.EncoderFactory;
 import org.apache.avro.specific.SpecificDatumWriter;
 
 /**
- * One benchmark run, three measurements on the same broker, one after the other: the pipeline end
- * to end (requests through the client, outcomes back), the raw producer, and the peer Streams app,
- * the last two with records of the pipeline's request size. Ratios from one run are what to
- * compare: the machines are shared and absolute figures move by a quarter between runs.
+ * One benchmark run, measurements on the same broker, one after the other: the pipeline end to
+ * end with single-key puts (requests through the client, outcomes back), then each transaction
+ * mode asked for (transactions of 2, 4... keys, see {@link TransactionSettings}), the raw
+ * producer, and the peer Streams app, the last two with records of the pipeline's put request
+ * size. Ratios from one run are what to compare: the machines are shared and absolute figures
+ * move by a quarter between runs.
  */
 public final class Bench {
 
@@ -39,9 +42,39 @@ public final class Bench {
 
     /** What one run measured. */
     public record Report(LoadRun.Settings settings, int recordBytes, LoadRun.Result pipeline, double rawRecordsPerSecond,
-            double peerRecordsPerSecond) {
+            double peerRecordsPerSecond, List<TransactionRun> transactions) {
 
+        public Report {
+            transactions = List.copyOf(transactions);
+        }
+
+        /** Requests whose outcome is unknown, in all modes. */
+        public long failed() {
+            return pipeline.failed() + transactions.stream().mapToLong(t -> t.result().failed()).sum();
+        }
+
+        /**
+         * One JSON object: the single-key figures, then for each transaction mode its object under
+         * {@code txn<size>} and {@code ratio_txn<size>_vs_single} (its committed transactions per
+         * second over the single-key writes per second).
+         */
         public String toJson() {
+            String single = singleJson();
+            if (transactions.isEmpty()) {
+                return single;
+            }
+            StringBuilder json = new StringBuilder(single.substring(0, single.length() - 1));
+            for (TransactionRun t : transactions) {
+                json.append(",\"").append(t.name()).append("\":").append(t.toJson());
+            }
+            for (TransactionRun t : transactions) {
+                json.append(String.format(Locale.ROOT, ",\"ratio_%s_vs_single\":%.4f", t.name(),
+                        t.throughput() / pipeline.throughput()));
+            }
+            return json.append('}').toString();
+        }
+
+        private String singleJson() {
             return String.format(Locale.ROOT, "{\"requests\":%d,\"keys\":%d,\"clients\":%d,\"record_bytes\":%d,"
                             + "\"committed\":%d,\"rejected\":%d,\"failed\":%d,\"throughput_ops_s\":%.1f,"
                             + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,"
@@ -55,6 +88,14 @@ public final class Bench {
         }
 
         public String toTable() {
+            StringBuilder table = new StringBuilder(singleTable());
+            for (TransactionRun t : transactions) {
+                table.append(System.lineSeparator()).append(t.toTableLine(pipeline.throughput()));
+            }
+            return table.toString();
+        }
+
+        private String singleTable() {
             return String.format(Locale.ROOT, """
                     %d requests over %d keys from %d clients, %d-byte requests
                       pipeline (end to end)   %10.0f ops/s   p50 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   (%d committed, %d rejected, %d failed; %.1f requests per record)
@@ -74,19 +115,34 @@ public final class Bench {
         return run(settings, partitions, 0);
     }
 
+    /** As {@link #run(LoadRun.Settings, int, int, TransactionSettings)} without transaction modes. */
+    public Report run(LoadRun.Settings settings, int partitions, int warmUp) throws Exception {
+        return run(settings, partitions, warmUp, TransactionSettings.none());
+    }
+
     /**
      * As {@link #run(LoadRun.Settings, int)}, but each of the three first runs {@code warmUp}
      * requests or records, unmeasured, right before its measured run: the same warm-up for all, so
      * that what is compared is not how much of each one's code the JVMs (the app's, with the
      * broker, and this one) had compiled yet. 0 measures from cold, in that order.
      */
-    public Report run(LoadRun.Settings settings, int partitions, int warmUp) throws Exception {
+    public Report run(LoadRun.Settings settings, int partitions, int warmUp, TransactionSettings txn)
+            throws Exception {
+        if (!txn.sizes().isEmpty()) {
+            try (KvClient client = clients.get()) {
+                txn.checkAgainst(client.requestPartitions());
+            }
+        }
         int recordBytes = requestBytes(settings.valueBytes());
         if (warmUp > 0) {
             LoadRun.run(clients, new LoadRun.Settings(warmUp, settings.keys(), settings.clients(), settings.inFlight(),
                     settings.valueBytes()), done -> { });
         }
         LoadRun.Result pipeline = LoadRun.run(clients, settings, done -> { });
+        List<TransactionRun> transactions = new ArrayList<>();
+        for (int size : txn.sizes()) {
+            transactions.add(runTransactions(settings, txn, size, warmUp));
+        }
         Map<String, Object> kafka = new HashMap<>(config.kafkaProperties());
         kafka.put("bootstrap.servers", config.bootstrapServers().orElse("localhost:9092"));
         String runId = Long.toString(System.currentTimeMillis(), 36);
@@ -99,7 +155,21 @@ public final class Bench {
             PeerStreamsRun.run(kafka, "warm-" + runId, partitions, warmUp, settings.keys(), recordBytes);
         }
         double peer = PeerStreamsRun.run(kafka, runId, partitions, settings.requests(), settings.keys(), recordBytes);
-        return new Report(settings, recordBytes, pipeline, raw, peer);
+        return new Report(settings, recordBytes, pipeline, raw, peer, transactions);
+    }
+
+    /** One transaction mode: {@code size}-key transactions, after as many unmeasured as {@code warmUp}. */
+    private TransactionRun runTransactions(LoadRun.Settings single, TransactionSettings txn, int size, int warmUp)
+            throws InterruptedException {
+        Workload workload = Workload.transactions(new TransactionKeys(txn.keySpace(), size, txn.crossShare()),
+                single.valueBytes());
+        if (warmUp > 0) {
+            LoadRun.run(clients, new LoadRun.Settings(warmUp, txn.keySpace(), single.clients(), txn.inFlight(),
+                    single.valueBytes()), workload, done -> { });
+        }
+        LoadRun.Result result = LoadRun.run(clients, new LoadRun.Settings(txn.transactions(), txn.keySpace(),
+                single.clients(), txn.inFlight(), single.valueBytes()), workload, done -> { });
+        return new TransactionRun(size, txn.crossShare(), result);
     }
 
     /** The size of one put request on the wire, framing included, as the client writes it. */

@@ -1,12 +1,16 @@
 package io.kvpipe.producers.bench;
 
 import io.kvpipe.producers.client.KvClient;
+import io.kvpipe.producers.client.RejectReason;
 import io.kvpipe.producers.client.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongConsumer;
@@ -15,9 +19,10 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * A load through the producer API: {@code requests} puts over {@code keys} keys from
- * {@code clients} clients, each with at most {@code inFlight} requests outstanding. Latency is
- * measured from the call to the outcome's arrival, so it is what an application sees.
+ * A load through the producer API: {@code requests} requests (puts over {@code keys} keys, or
+ * another {@link Workload}) from {@code clients} clients, each with at most {@code inFlight}
+ * requests outstanding. Latency is measured from the call to the outcome's arrival, so it is what
+ * an application sees.
  */
 public final class LoadRun {
 
@@ -30,18 +35,27 @@ public final class LoadRun {
         }
     }
 
-    /** What a run measured. */
-    public record Result(long committed, long rejected, long failed, double seconds, Histogram latencyMicros,
-            long recordsWritten, long requestsWritten) {
+    /**
+     * What a run measured. {@code rejected} and {@code aborted} count the outcomes of those
+     * statuses, also by reason; {@code failed} the requests whose outcome is unknown.
+     */
+    public record Result(long committed, long rejected, long aborted, long failed, double seconds,
+            Histogram latencyMicros, long recordsWritten, long requestsWritten,
+            Map<RejectReason, Long> rejectedByReason, Map<RejectReason, Long> abortedByReason) {
 
         /** Requests per requests-topic record the clients wrote: the average batch size. */
         public double requestsPerRecord() {
             return recordsWritten == 0 ? 0 : (double) requestsWritten / recordsWritten;
         }
 
-        /** Outcomes (committed or rejected) returned per second. */
+        /** Outcomes (committed, rejected or aborted) returned per second. */
         public double throughput() {
-            return (committed + rejected) / seconds;
+            return (committed + rejected + aborted) / seconds;
+        }
+
+        /** Committed requests per second. */
+        public double committedPerSecond() {
+            return committed / seconds;
         }
 
         /** A latency percentile in milliseconds. */
@@ -60,11 +74,17 @@ public final class LoadRun {
      */
     public static Result run(Supplier<KvClient> clients, Settings settings, LongConsumer progress)
             throws InterruptedException {
-        String value = "v".repeat(settings.valueBytes());
+        return run(clients, settings, Workload.puts(settings.keys(), settings.valueBytes()), progress);
+    }
+
+    /**
+     * As {@link #run(Supplier, Settings, LongConsumer)}, sending {@code workload}'s requests
+     * ({@code settings.keys()} and {@code valueBytes()} are then the workload's business).
+     */
+    public static Result run(Supplier<KvClient> clients, Settings settings, Workload workload, LongConsumer progress)
+            throws InterruptedException {
         Recorder latencies = new Recorder(TimeUnit.MINUTES.toMicros(5), 3);
-        AtomicLong committed = new AtomicLong();
-        AtomicLong rejected = new AtomicLong();
-        AtomicLong failed = new AtomicLong();
+        Tally tally = new Tally();
         AtomicLong done = new AtomicLong();
         CountDownLatch finished = new CountDownLatch(settings.requests());
         List<KvClient> opened = new ArrayList<>();
@@ -77,6 +97,7 @@ public final class LoadRun {
             for (int c = 0; c < settings.clients(); c++) {
                 KvClient client = opened.get(c);
                 int first = c;
+                SplittableRandom random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
                 Thread thread = new Thread(() -> {
                     Semaphore window = new Semaphore(settings.inFlight());
                     for (int i = first; i < settings.requests(); i += settings.clients()) {
@@ -84,19 +105,13 @@ public final class LoadRun {
                         long sent = System.nanoTime();
                         CompletableFuture<WriteResult> outcome;
                         try {
-                            outcome = client.put("key-" + (i % settings.keys()), value);
+                            outcome = workload.send(client, i, random);
                         } catch (RuntimeException e) {
                             outcome = CompletableFuture.failedFuture(e);
                         }
                         outcome.whenComplete((result, error) -> {
                             latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
-                            if (error != null) {
-                                failed.incrementAndGet();
-                            } else if (result.isCommitted()) {
-                                committed.incrementAndGet();
-                            } else {
-                                rejected.incrementAndGet();
-                            }
+                            tally.count(error != null ? null : result);
                             window.release();
                             progress.accept(done.incrementAndGet());
                             finished.countDown();
@@ -117,8 +132,10 @@ public final class LoadRun {
                 records += client.sendStats().records();
                 written += client.sendStats().requests();
             }
-            return new Result(committed.get(), rejected.get(), failed.get(), seconds, latencies.getIntervalHistogram(),
-                    records, written);
+            Map<RejectReason, Long> rejected = tally.rejectedByReason();
+            Map<RejectReason, Long> aborted = tally.abortedByReason();
+            return new Result(tally.committed(), Tally.total(rejected), Tally.total(aborted), tally.failed(), seconds,
+                    latencies.getIntervalHistogram(), records, written, rejected, aborted);
         } finally {
             opened.forEach(KvClient::close);
         }

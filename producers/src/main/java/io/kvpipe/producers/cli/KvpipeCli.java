@@ -34,6 +34,7 @@ import picocli.CommandLine.ScopeType;
             DeleteCommand.class,
             CasCommand.class,
             AddCommand.class,
+            TxnCommand.class,
             BenchCommand.class,
         },
         footer = {"", "Exit codes: 0 committed (get: found), 1 rejected or aborted (get: not found), 2 error."},

@@ -21,6 +21,7 @@ import io.kvpipe.schemas.serde.AvroSerializer;
 import io.kvpipe.schemas.serde.RequestsWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -102,13 +103,28 @@ public final class KvClient implements AutoCloseable {
     /** At most this much encoded request data waits for the sender thread; callers block beyond it. */
     static final long MAX_QUEUED_BYTES = 32L * 1024 * 1024;
 
+    /**
+     * The longest timeout a {@link #transaction(String, List, Duration) transaction} may ask for. A
+     * transaction holds locks on its keys until it is decided, so a long one blocks other writers of
+     * those keys (they abort with {@link RejectReason#LOCK_CONFLICT}) for that long.
+     */
+    public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
+
+    /**
+     * How much longer than a transaction's own timeout the client waits for its outcome, at least:
+     * the pipeline's abort has to be decided, written and read back.
+     */
+    public static final Duration ABORT_MARGIN = Duration.ofSeconds(5);
+
     private static final TopicLookup TOPIC_LOOKUP = TopicLookup.system();
 
     private final String clientId;
     private final Topics topics;
     private final int replyPartition;
+    private final int requestPartitions;
     private final ReplyTo replyTo;
     private final Duration closeTimeout;
+    private final Duration requestTimeout;
     private final Producer<String, byte[]> producer;
     private final RequestsWriter writer;
     private final Deserializer<Outcome> outcomes;
@@ -196,12 +212,15 @@ public final class KvClient implements AutoCloseable {
         this.clientId = config.clientId();
         this.topics = config.topics();
         this.closeTimeout = config.closeTimeout();
+        this.requestTimeout = config.requestTimeout();
         this.producer = producer;
         this.writer = writer(registry, registryConfig, topics);
         this.outcomes = new AvroDeserializer<>(registry, Outcome.class);
         this.owned = owned;
         try {
-            this.replyPartition = connect(config, producer, consumer);
+            Connection connection = connect(config, producer, consumer);
+            this.replyPartition = connection.replyPartition();
+            this.requestPartitions = connection.requestPartitions();
         } catch (RuntimeException e) {
             closeQuietly(() -> consumer.close(CloseOptions.timeout(Duration.ZERO)));
             closeQuietly(() -> producer.close(Duration.ZERO));
@@ -220,13 +239,15 @@ public final class KvClient implements AutoCloseable {
         log.debug("client {} reads its outcomes from {}-{}", clientId, topics.results(), replyPartition);
     }
 
+    private record Connection(int replyPartition, int requestPartitions) {}
+
     /** Looks up the topics, picks the reply partition and positions the consumer at its end. */
-    private int connect(KvClientConfig config, Producer<String, byte[]> producer, Consumer<byte[], byte[]> consumer) {
+    private Connection connect(KvClientConfig config, Producer<String, byte[]> producer, Consumer<byte[], byte[]> consumer) {
         Duration timeout = config.requestTimeout();
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
             int results = partitionCount(consumer, topics.results(), deadline);
-            partitionCount(consumer, topics.requests(), deadline);
+            int requests = partitionCount(consumer, topics.requests(), deadline);
             int partition = config.replyPartition()
                     .orElseGet(() -> ConsistentHashPartitioner.partitionFor(clientId, results));
             if (partition >= results) {
@@ -242,7 +263,7 @@ public final class KvClient implements AutoCloseable {
             // The producer's metadata for the requests topic, so the first send does not wait for it.
             TOPIC_LOOKUP.partitionCount(topics.requests(), t -> producer.partitionsFor(topics.requests()),
                     appearWithin(deadline));
-            return partition;
+            return new Connection(partition, requests);
         } catch (TimeoutException e) {
             throw new KvClientException("Kafka did not answer within " + RequestTimeoutException.format(timeout)
                     + " (are the bootstrap servers right and reachable?): " + e.getMessage(), e);
@@ -307,7 +328,8 @@ public final class KvClient implements AutoCloseable {
      * Sends one request of several ops under a new id; it commits as a whole or not at all, and is
      * routed by the first op's key.
      *
-     * @throws IllegalArgumentException if there are no ops, more than {@code Limits.MAX_OPS}, or a null
+     * @throws IllegalArgumentException if there are no ops, more than {@code Limits.MAX_OPS}, a null,
+     *     or a key named twice
      */
     public CompletableFuture<WriteResult> submit(List<? extends Op> ops) {
         return submit(ids.next(), ops);
@@ -323,15 +345,91 @@ public final class KvClient implements AutoCloseable {
      *     bytes, or the ops are invalid as for {@link #submit(List)}
      */
     public CompletableFuture<WriteResult> submit(String requestId, List<? extends Op> ops) {
-        Validation.requestId(requestId);
+        return send(requestId, ops, null);
+    }
+
+    /**
+     * A transaction: the ops commit together, on whichever partitions their keys live, or none
+     * does. See {@link #transaction(String, List, Duration)}.
+     *
+     * @throws IllegalArgumentException as {@link #transaction(String, List, Duration)}
+     */
+    public CompletableFuture<WriteResult> transaction(Op... ops) {
         if (ops == null) {
             throw new IllegalArgumentException("ops must not be null");
         }
-        Request request = Requests.build(requestId, replyTo, ops, System.currentTimeMillis());
+        return transaction(Arrays.asList(ops));
+    }
+
+    /**
+     * A transaction under a new id, with the pipeline's default timeout. See
+     * {@link #transaction(String, List, Duration)}.
+     *
+     * @throws IllegalArgumentException as {@link #transaction(String, List, Duration)}
+     */
+    public CompletableFuture<WriteResult> transaction(List<? extends Op> ops) {
+        return transaction(ids.next(), ops, null);
+    }
+
+    /**
+     * A transaction under a new id that the pipeline aborts ({@link RejectReason#TIMEOUT}) unless
+     * it commits within {@code timeout}. See {@link #transaction(String, List, Duration)}.
+     *
+     * @throws IllegalArgumentException as {@link #transaction(String, List, Duration)}
+     */
+    public CompletableFuture<WriteResult> transaction(List<? extends Op> ops, Duration timeout) {
+        return transaction(ids.next(), ops, timeout);
+    }
+
+    /**
+     * Sends a transaction: up to {@code Limits.MAX_OPS} ops on distinct keys that commit together or
+     * not at all, whichever partitions own the keys. It is routed by the first op's key, whose
+     * partition coordinates it. Its result is:
+     *
+     * <ul>
+     *   <li>{@link WriteResult.Status#COMMITTED}: every op applied; {@link WriteResult#version(String)}
+     *       gives each key's version after it (unchanged for a check), and
+     *       {@link WriteResult#transactionId()} the transaction's id when it spanned several keys.
+     *   <li>{@link WriteResult.Status#ABORTED}: keys on several partitions, and it did not commit;
+     *       nothing applied. {@link WriteResult#reason()} says why ({@code VERSION_MISMATCH},
+     *       {@code BELOW_FLOOR} or {@code NOT_A_NUMBER} from an op's condition,
+     *       {@link RejectReason#LOCK_CONFLICT} when another transaction in flight held one of the
+     *       keys, {@link RejectReason#TIMEOUT}, {@code INVALID_REQUEST}), {@link WriteResult#failedOp()}
+     *       the index of the op in {@code ops}, {@link WriteResult#detail()} the pipeline's words.
+     *       An outcome is final under its id; a lock conflict or a timeout is transient, so the same
+     *       ops under a new id may commit.
+     *   <li>{@link WriteResult.Status#REJECTED}: keys all in one partition (it commits in one step)
+     *       and a condition failed, a key was locked by a transaction in flight
+     *       ({@link RejectReason#LOCK_CONFLICT}), or it was invalid.
+     * </ul>
+     *
+     * <p>Retries: as for {@link #submit(String, List)}, resend the same ops under the same id (and
+     * timeout) after the future failed with an unknown outcome; the pipeline applies it at most once.
+     *
+     * <p>The client waits for the outcome for its request timeout, or for {@code timeout} plus
+     * {@link #ABORT_MARGIN} if that is longer: the pipeline answers by then even when it aborts.
+     *
+     * @param requestId a new id from {@link #newRequestId()}, or the id of the transaction to retry
+     * @param timeout how long the transaction may take before the pipeline aborts it, 1 ms to
+     *     {@link #MAX_TRANSACTION_TIMEOUT}; null for the pipeline's default
+     * @throws IllegalArgumentException if the id is invalid (as for {@link #submit(String, List)}),
+     *     there are no ops, more than {@code Limits.MAX_OPS}, a null, a key named twice, or the
+     *     timeout is out of range
+     */
+    public CompletableFuture<WriteResult> transaction(String requestId, List<? extends Op> ops, Duration timeout) {
+        Integer timeoutMs = timeout == null ? null : Validation.transactionTimeout(timeout, MAX_TRANSACTION_TIMEOUT);
+        return send(requestId, ops, timeoutMs);
+    }
+
+    private CompletableFuture<WriteResult> send(String requestId, List<? extends Op> ops, Integer timeoutMs) {
+        Validation.requestId(requestId);
+        Request request = Requests.build(requestId, replyTo, ops, System.currentTimeMillis(), timeoutMs);
         if (closed.get()) {
             return CompletableFuture.failedFuture(new ClientClosedException(clientId, requestId));
         }
-        Attempt attempt = pending.register(requestId);
+        Attempt attempt = timeoutMs == null
+                ? pending.register(requestId)
+                : pending.register(requestId, wait(Duration.ofMillis(timeoutMs)));
         if (closed.get()) {
             // close() may have failed the pending requests before this one was registered.
             pending.fail(attempt.pending(), new ClientClosedException(clientId, requestId));
@@ -349,6 +447,12 @@ public final class KvClient implements AutoCloseable {
         return attempt.future();
     }
 
+    /** How long to wait for a transaction's outcome: until the pipeline must have answered. */
+    private Duration wait(Duration transactionTimeout) {
+        Duration atLeast = transactionTimeout.plus(ABORT_MARGIN);
+        return atLeast.compareTo(requestTimeout) > 0 ? atLeast : requestTimeout;
+    }
+
     /** A fresh request id, for an application that records it before sending (see Retries). */
     public String newRequestId() {
         return ids.next();
@@ -362,6 +466,15 @@ public final class KvClient implements AutoCloseable {
     /** The results-topic partition this client reads. */
     public int replyPartition() {
         return replyPartition;
+    }
+
+    /**
+     * How many partitions the requests topic has: key {@code k} lives in partition
+     * {@code ConsistentHashPartitioner.partitionFor(k, requestPartitions())}, so a transaction
+     * whose keys all map to one partition commits in one step, without two-phase commit.
+     */
+    public int requestPartitions() {
+        return requestPartitions;
     }
 
     /** The pipeline's topics. */

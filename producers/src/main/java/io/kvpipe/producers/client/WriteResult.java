@@ -8,20 +8,27 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.OptionalLong;
 
 /**
  * The outcome of one request. A rejection is a normal result, not an error: check
  * {@link #isCommitted()}, or {@link #reason()} for why not.
  *
  * <ul>
- *   <li>{@link Status#COMMITTED}: every op applied; {@link #writes()} holds each written key's new
- *       version and read position (a {@code check} writes nothing; deleting an absent key may write
- *       nothing).
+ *   <li>{@link Status#COMMITTED}: every op applied; {@link #writes()} holds each key's version
+ *       after it and its read position (a key the request did not write, such as a
+ *       {@code check}'s, is either absent or listed with its unchanged version and offset -1).
  *   <li>{@link Status#REJECTED}: nothing applied; {@link #reason()}, {@link #failedOp()} (the index
  *       of the op that failed) and {@link #detail()} say why.
- *   <li>{@link Status#ABORTED}: a transaction that did not commit (for example timed out while
- *       collecting votes); nothing applied; the reason says why.
+ *   <li>{@link Status#ABORTED}: a transaction across partitions that did not commit; nothing
+ *       applied. {@link #reason()} says why: an op's condition failed ({@code VERSION_MISMATCH},
+ *       {@code BELOW_FLOOR}, {@code NOT_A_NUMBER}), another transaction held a key
+ *       ({@code LOCK_CONFLICT}), it ran out of time ({@code TIMEOUT}), or it was invalid
+ *       ({@code INVALID_REQUEST}); {@link #failedOp()} names the op, {@link #detail()} explains.
  * </ul>
+ *
+ * <p>A committed transaction over several keys carries its {@link #transactionId()}, which the
+ * change events of its writes carry too.
  */
 public final class WriteResult {
 
@@ -85,7 +92,11 @@ public final class WriteResult {
         return status == Status.COMMITTED;
     }
 
-    /** Each key the request wrote, with its new version and position; empty unless committed. */
+    /**
+     * The keys of a committed request with their version after it and their position; empty
+     * unless committed. The pipeline may list keys it did not write (a check, a delete of an
+     * absent key) with their unchanged version and offset -1.
+     */
     public List<WrittenKey> writes() {
         return writes;
     }
@@ -98,6 +109,17 @@ public final class WriteResult {
             }
         }
         return Optional.empty();
+    }
+
+    /** True when a transaction across partitions did not commit. */
+    public boolean isAborted() {
+        return status == Status.ABORTED;
+    }
+
+    /** The version of {@code key} after the request, if the outcome lists the key. */
+    public OptionalLong version(String key) {
+        Optional<WrittenKey> w = written(key);
+        return w.isPresent() ? OptionalLong.of(w.get().version()) : OptionalLong.empty();
     }
 
     /** Why the request did not commit; empty when committed. */
@@ -115,7 +137,10 @@ public final class WriteResult {
         return Optional.ofNullable(detail);
     }
 
-    /** The transaction id of a multi-partition request, when the pipeline gives one. */
+    /**
+     * The id of the transaction, when the pipeline gives one: for a request of several keys, its
+     * request id; change events of its writes carry it too.
+     */
     public Optional<String> transactionId() {
         return Optional.ofNullable(transactionId);
     }
@@ -129,6 +154,9 @@ public final class WriteResult {
     public String toString() {
         StringBuilder s = new StringBuilder(status.name().toLowerCase(java.util.Locale.ROOT))
                 .append(' ').append(requestId);
+        if (transactionId != null && !transactionId.equals(requestId)) {
+            s.append(" transaction=").append(transactionId);
+        }
         if (isCommitted()) {
             for (WrittenKey w : writes) {
                 s.append(' ').append(w.key()).append(" version=").append(w.version())

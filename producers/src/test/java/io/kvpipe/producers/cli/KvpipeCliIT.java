@@ -94,6 +94,37 @@ class KvpipeCliIT {
     }
 
     @Test
+    void aCommittedTransactionPrintsEachOpsNewVersion() {
+        assertThat(cli("txn", "put:txn:a=1", "add:txn:b-5>=-10", "check:txn:c@absent")).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(4);
+        assertThat(lines.get(0)).matches("committed \\S+");
+        assertThat(lines.get(1)).matches("  put txn:a version=1 position=\\d+:\\d+");
+        assertThat(lines.get(2)).matches("  add txn:b version=1 position=\\d+:\\d+");
+        assertThat(lines.get(3)).isEqualTo("  check txn:c");
+        assertThat(err.toString()).isEmpty();
+    }
+
+    @Test
+    void anAbortedTransactionPrintsWhyAndExitsOne() {
+        assertThat(cli("txn", "--json", "--txn-timeout", "2s", "put:abort:a=1", "put:abort:b=2")).isEqualTo(1);
+        assertThat(out.toString()).matches("\\{\"status\":\"aborted\",\"requestId\":\"(\\S+)\","
+                + "\"transactionId\":\"\\1\",\"reason\":\"LOCK_CONFLICT\",\"failedOp\":1,"
+                + "\"failedKey\":\"abort:b\",\"detail\":\"abort:b is locked by another transaction\"}\\R");
+    }
+
+    @Test
+    void aTransactionRetriedUnderItsIdIsAnsweredWithTheFirstOutcome() {
+        assertThat(cli("txn", "--request-id", "cli-retry-1", "add:retry:n+1", "add:retry:m+1")).isZero();
+        assertThat(cli("txn", "--request-id", "cli-retry-1", "add:retry:n+1", "add:retry:m+1")).isZero();
+        List<String> lines = out.toString().lines().toList();
+        assertThat(lines).hasSize(6);
+        assertThat(lines.subList(3, 6)).isEqualTo(lines.subList(0, 3));
+        assertThat(lines.get(1)).contains("version=1");
+        assertThat(responder.timesSeen("cli-retry-1")).isEqualTo(2);
+    }
+
+    @Test
     void noOutcomeIsATimeoutErrorLine() {
         assertThat(cli("--timeout", "1s", "put", "silent:k", "v")).isEqualTo(2);
         assertThat(out.toString()).isEmpty();

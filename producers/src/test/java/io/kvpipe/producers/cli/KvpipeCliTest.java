@@ -33,7 +33,7 @@ class KvpipeCliTest {
     @Test
     void helpListsTheCommandsAndExitsZero() {
         assertThat(run("--help")).isZero();
-        assertThat(out.toString()).contains("put", "get", "delete", "cas", "add", "--bootstrap-servers", "Exit codes");
+        assertThat(out.toString()).contains("put", "get", "delete", "cas", "add", "txn", "--bootstrap-servers", "Exit codes");
     }
 
     @Test
@@ -52,6 +52,21 @@ class KvpipeCliTest {
         assertThat(err.toString().lines()).hasSize(5).allSatisfy(line -> assertThat(line).startsWith("kvpipe-cli: "));
         assertThat(err.toString()).contains("Missing required parameter: 'VALUE'", "(see 'kvpipe-cli put --help')",
                 "mutually exclusive", "'soon' is not a duration");
+        assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void badTransactionsAreOneLineErrorsBeforeAnyConnection() {
+        Function<KvClientConfig, KvClient> noConnection = config -> {
+            throw new AssertionError("must not connect");
+        };
+        assertThat(run(noConnection, "txn")).isEqualTo(2);
+        assertThat(run(noConnection, "txn", "put:a=1", "put:k")).isEqualTo(2);
+        assertThat(run(noConnection, "txn", "put:a=1", "del:a")).isEqualTo(2);
+        assertThat(run(noConnection, "txn", "--txn-timeout", "61s", "put:a=1", "put:b=2")).isEqualTo(2);
+        assertThat(err.toString().lines()).hasSize(4).allSatisfy(line -> assertThat(line).startsWith("kvpipe-cli: "));
+        assertThat(err.toString()).contains("Missing required parameter: 'OP'", "'put:k': expected put:KEY=VALUE",
+                "op 1 names 'a' again", "1 ms to 60000 ms");
         assertThat(out.toString()).isEmpty();
     }
 

@@ -40,7 +40,7 @@ class WriteResultTest {
         assertThat(r.failedOp()).isEmpty();
         assertThat(r.transactionId()).contains("t1");
         assertThat(r.timestampMs()).isEqualTo(99);
-        assertThat(r).hasToString("committed r1 a version=3 position=2:118 b version=1 position=5:7");
+        assertThat(r).hasToString("committed r1 transaction=t1 a version=3 position=2:118 b version=1 position=5:7");
     }
 
     @Test

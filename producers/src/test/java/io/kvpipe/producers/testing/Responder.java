@@ -39,11 +39,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * <ul>
  *   <li>{@code silent:} no outcome at all;
  *   <li>{@code reject:} REJECTED, VERSION_MISMATCH, "expected 2, found 3";
+ *   <li>{@code abort:} ABORTED, LOCK_CONFLICT on the last op, as a transaction;
  *   <li>{@code misdirected:} the outcome goes to another partition than the reply partition;
  *   <li>{@code decoy:} first a REJECTED outcome with the same id to another partition, half a second
  *       later the COMMITTED one to the reply partition;
  *   <li>anything else: COMMITTED, each written key with its next version and the request's
- *       partition and offset as position.
+ *       partition and offset as position; with several ops, the request id as transaction id.
  * </ul>
  */
 public final class Responder implements AutoCloseable {
@@ -140,6 +141,16 @@ public final class Responder implements AutoCloseable {
         if (request.getOps().get(0).getKey().startsWith("reject:")) {
             return outcome.setStatus(OutcomeStatus.REJECTED).setReason(RejectReason.VERSION_MISMATCH)
                     .setFailedOp(0).setDetail("expected 2, found 3").setVersions(List.of()).build();
+        }
+        if (request.getOps().get(0).getKey().startsWith("abort:")) {
+            int last = request.getOps().size() - 1;
+            return outcome.setStatus(OutcomeStatus.ABORTED).setTransactionId(request.getRequestId())
+                    .setReason(RejectReason.LOCK_CONFLICT).setFailedOp(last)
+                    .setDetail(request.getOps().get(last).getKey() + " is locked by another transaction")
+                    .setVersions(List.of()).build();
+        }
+        if (request.getOps().size() > 1) {
+            outcome.setTransactionId(request.getRequestId());
         }
         List<KeyVersion> written = new ArrayList<>();
         for (Operation op : request.getOps()) {

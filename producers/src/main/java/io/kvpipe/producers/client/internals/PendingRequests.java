@@ -40,11 +40,13 @@ public final class PendingRequests implements AutoCloseable {
         private final String requestId;
         private final CompletableFuture<WriteResult> future = new CompletableFuture<>();
         private volatile long deadlineNanos;
+        private volatile Duration timeout;
         private volatile String where;
         private final AtomicLong attempts = new AtomicLong();
 
-        Pending(String requestId, long deadlineNanos) {
+        Pending(String requestId, Duration timeout, long deadlineNanos) {
             this.requestId = requestId;
+            this.timeout = timeout;
             this.deadlineNanos = deadlineNanos;
         }
 
@@ -113,8 +115,17 @@ public final class PendingRequests implements AutoCloseable {
      * already, which shares its future, starts its deadline again and becomes its latest attempt.
      */
     public Attempt register(String requestId) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        Pending p = pending.computeIfAbsent(requestId, id -> new Pending(id, deadline));
+        return register(requestId, timeout);
+    }
+
+    /**
+     * As {@link #register(String)}, but waiting {@code wait} rather than the default timeout (a
+     * transaction that may take longer than that).
+     */
+    public Attempt register(String requestId, Duration wait) {
+        long deadline = System.nanoTime() + wait.toNanos();
+        Pending p = pending.computeIfAbsent(requestId, id -> new Pending(id, wait, deadline));
+        p.timeout = wait;
         p.deadlineNanos = deadline;
         return new Attempt(p, p.attempts.incrementAndGet());
     }
@@ -176,7 +187,7 @@ public final class PendingRequests implements AutoCloseable {
             long now = System.nanoTime();
             for (Pending p : pending.values()) {
                 if (now - p.deadlineNanos >= 0) {
-                    fail(p, new RequestTimeoutException(p.requestId, timeout, p.where));
+                    fail(p, new RequestTimeoutException(p.requestId, p.timeout, p.where));
                 }
             }
         } catch (RuntimeException e) {

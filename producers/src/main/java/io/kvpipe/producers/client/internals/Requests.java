@@ -22,10 +22,20 @@ public final class Requests {
      * The request record. The record key on the requests topic is its routing key,
      * {@link #routingKey}.
      *
-     * @throws IllegalArgumentException if {@code ops} is empty, too long or holds a null
+     * @throws IllegalArgumentException if {@code ops} is empty, too long, holds a null or names a
+     *     key twice
      */
     public static Request build(String requestId, ReplyTo replyTo, List<? extends Op> ops, long nowMs) {
-        Validation.opCount(ops.size());
+        return build(requestId, replyTo, ops, nowMs, null);
+    }
+
+    /**
+     * As {@link #build(String, ReplyTo, List, long)}, with how long the transaction may take
+     * before the pipeline aborts it (null: the pipeline's default).
+     */
+    public static Request build(String requestId, ReplyTo replyTo, List<? extends Op> ops, long nowMs,
+            Integer timeoutMs) {
+        Validation.ops(ops);
         List<Operation> operations = new ArrayList<>(ops.size());
         for (Op op : ops) {
             operations.add(operation(op));
@@ -35,7 +45,7 @@ public final class Requests {
                 .setReplyTo(replyTo)
                 .setOps(operations)
                 .setTimestampMs(nowMs)
-                .setTimeoutMs(null)
+                .setTimeoutMs(timeoutMs)
                 .build();
     }
 

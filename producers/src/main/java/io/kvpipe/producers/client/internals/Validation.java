@@ -1,6 +1,11 @@
 package io.kvpipe.producers.client.internals;
 
+import io.kvpipe.producers.client.Op;
 import io.kvpipe.schemas.Limits;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 
 /**
  * Local checks of what the wire contract ({@link Limits}) allows, so that a request the pipeline
@@ -81,6 +86,47 @@ public final class Validation {
             throw new IllegalArgumentException("a request holds at most " + Limits.MAX_OPS
                     + " operations, got " + count);
         }
+    }
+
+    /**
+     * The ops of one request: 1 to {@link Limits#MAX_OPS}, none null, each key at most once (the
+     * pipeline dead-letters a request that names a key twice: which op would win is not defined).
+     *
+     * @throws IllegalArgumentException otherwise
+     */
+    public static void ops(List<? extends Op> ops) {
+        if (ops == null) {
+            throw new IllegalArgumentException("ops must not be null");
+        }
+        opCount(ops.size());
+        Set<String> keys = new HashSet<>();
+        for (int i = 0; i < ops.size(); i++) {
+            Op op = ops.get(i);
+            if (op == null) {
+                throw new IllegalArgumentException("an operation must not be null (op " + i + ")");
+            }
+            if (!keys.add(op.key())) {
+                throw new IllegalArgumentException("a request names each key at most once; op " + i
+                        + " names '" + op.key() + "' again");
+            }
+        }
+    }
+
+    /**
+     * A transaction's timeout: 1 ms to {@code max}, in whole milliseconds.
+     *
+     * @return it in milliseconds
+     * @throws IllegalArgumentException otherwise
+     */
+    public static int transactionTimeout(Duration timeout, Duration max) {
+        if (timeout == null) {
+            throw new IllegalArgumentException("a transaction timeout must not be null");
+        }
+        if (timeout.compareTo(Duration.ofMillis(1)) < 0 || timeout.compareTo(max) > 0) {
+            throw new IllegalArgumentException("a transaction timeout is 1 ms to " + max.toMillis() + " ms, got "
+                    + (timeout.isNegative() ? timeout.toString() : timeout.toMillis() + " ms"));
+        }
+        return (int) timeout.toMillis();
     }
 
     /** @throws IllegalArgumentException if {@code version} is negative */
