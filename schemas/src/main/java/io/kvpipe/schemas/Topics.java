@@ -4,7 +4,6 @@ import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.DeadLetter;
 import io.kvpipe.avro.Heartbeat;
 import io.kvpipe.avro.Outcome;
-import io.kvpipe.avro.ProtocolMessage;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,7 +62,10 @@ public final class Topics {
         return prefix + "changes";
     }
 
-    /** Two-phase-commit messages ({@code ProtocolMessage}), co-partitioned with {@link #requests()}. */
+    /**
+     * Two-phase-commit messages ({@code ProtocolMessage} or {@code ProtocolBatch}, see {@link ProtocolValue}),
+     * co-partitioned with {@link #requests()}.
+     */
     public String txnProtocol() {
         return prefix + "txn-protocol";
     }
@@ -95,12 +97,14 @@ public final class Topics {
 
     /**
      * Every version each topic's value subject holds, oldest first, to be registered in that order
-     * (each is {@code BACKWARD} compatible with the one before). Only the requests topic has more
-     * than one: {@code Request}, then the {@link RequestsValue#SCHEMA union} that adds batches.
+     * (each is {@code BACKWARD} compatible with the one before). The requests topic has two:
+     * {@code Request}, then the {@link RequestsValue#SCHEMA union} that adds batches; so has the
+     * txn-protocol topic ({@link ProtocolValue}).
      */
     public Map<String, List<Schema>> valueSchemaVersions() {
         Map<String, List<Schema>> schemas = new LinkedHashMap<>();
         schemas.put(requests(), RequestsValue.versions());
+        schemas.put(txnProtocol(), ProtocolValue.versions());
         latestOnly().forEach((topic, schema) -> schemas.put(topic, List.of(schema)));
         return schemas;
     }
@@ -109,7 +113,6 @@ public final class Topics {
         Map<String, Schema> schemas = new LinkedHashMap<>();
         schemas.put(results(), Outcome.getClassSchema());
         schemas.put(changes(), ChangeEvent.getClassSchema());
-        schemas.put(txnProtocol(), ProtocolMessage.getClassSchema());
         schemas.put(heartbeats(), Heartbeat.getClassSchema());
         schemas.put(deadLetters(), DeadLetter.getClassSchema());
         return schemas;

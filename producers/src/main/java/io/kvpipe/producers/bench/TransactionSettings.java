@@ -19,7 +19,7 @@ public record TransactionSettings(List<Integer> sizes, double crossShare, int tr
 
     public static final int DEFAULT_TRANSACTIONS = 20_000;
     public static final int DEFAULT_KEY_SPACE = 1_000_000;
-    public static final int DEFAULT_IN_FLIGHT = 250;
+    public static final int DEFAULT_IN_FLIGHT = 1000;
 
     public TransactionSettings {
         sizes = List.copyOf(sizes);

@@ -54,6 +54,8 @@ public class AvroSerializer<T> implements Serializer<T> {
     private boolean ownsRegistry;
     private boolean autoRegister = true;
     private boolean isKey;
+    /** The schema every datum is written with (a union), or null to write each with its own. */
+    private Schema writerSchema;
 
     /** For Kafka's reflective construction; {@link #configure} then builds the registry client. */
     public AvroSerializer() {}
@@ -62,6 +64,15 @@ public class AvroSerializer<T> implements Serializer<T> {
     public AvroSerializer(SchemaRegistryClient registry, boolean isKey) {
         this.registry = registry;
         this.isKey = isKey;
+    }
+
+    /**
+     * Around a registry client the caller owns, writing every datum with {@code writerSchema} (a
+     * union of the generated records it may be given), whose id is the one registered for it.
+     */
+    public AvroSerializer(SchemaRegistryClient registry, boolean isKey, Schema writerSchema) {
+        this(registry, isKey);
+        this.writerSchema = writerSchema;
     }
 
     @Override
@@ -85,7 +96,7 @@ public class AvroSerializer<T> implements Serializer<T> {
         if (registry == null) {
             throw new IllegalStateException("AvroSerializer used before configure() and without a registry client");
         }
-        Schema schema = AvroSchemas.of(data);
+        Schema schema = writerSchema != null ? writerSchema : AvroSchemas.of(data);
         Resolved resolved = last;
         if (resolved == null || resolved.schema != schema || !resolved.topic.equals(topic)) {
             resolved = new Resolved(topic, schema, schemaId(SubjectNames.of(topic, isKey), schema),

@@ -14,10 +14,13 @@ import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.Vote;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableSet;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -37,7 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       involved, or a second vote from one partition is ignored; a vote processed after the
  *       deadline aborts ({@code TIMEOUT}) instead of counting.</li>
  *   <li><b>Deadline</b>: a wall-clock punctuation aborts every stored transaction past its
- *       deadline ({@code TIMEOUT}, naming the partitions that did not vote).</li>
+ *       deadline ({@code TIMEOUT}, naming the partitions that did not vote), found through an
+ *       in-memory index of the deadlines rebuilt from the store when the task starts.</li>
  *   <li><b>Decide</b>, in one processing step: apply or drop the coordinator's own staged writes,
  *       send DECISION to every other partition involved, remember the outcome for retries and send it
  *       to the client, and remove the transaction from {@link StoreNames#TXNS}. Under exactly-once
@@ -56,7 +60,24 @@ final class Coordinator {
     private final KeyValueStore<String, TransactionState> txns;
     private final Participant self;
     private final TaskOutput output;
+    /**
+     * The undecided transactions by deadline: an in-memory index of {@link StoreNames#TXNS}, rebuilt
+     * from it when the task starts, so that the deadline check touches only what is due instead of
+     * reading every transaction in flight ten times a second.
+     */
+    private final NavigableSet<Deadline> deadlines = new TreeSet<>();
 
+    private record Deadline(long deadlineMs, String transactionId) implements Comparable<Deadline> {
+        private static final Comparator<Deadline> ORDER =
+                Comparator.comparingLong(Deadline::deadlineMs).thenComparing(Deadline::transactionId);
+
+        @Override
+        public int compareTo(Deadline other) {
+            return ORDER.compare(this, other);
+        }
+    }
+
+    /** Over the task's restored stores; reads {@link StoreNames#TXNS} once to index the deadlines. */
     Coordinator(int partition, int partitionCount, KeyValueStore<String, TransactionState> txns, Participant self,
                 TaskOutput output) {
         this.partition = partition;
@@ -64,6 +85,12 @@ final class Coordinator {
         this.txns = txns;
         this.self = self;
         this.output = output;
+        try (KeyValueIterator<String, TransactionState> all = txns.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, TransactionState> next = all.next();
+                deadlines.add(new Deadline(next.value.getDeadlineMs(), next.key));
+            }
+        }
     }
 
     /** Whether {@code requestId} is a transaction in flight here (a repeat of it must wait for its outcome). */
@@ -76,8 +103,7 @@ final class Coordinator {
         String id = request.getRequestId();
         Map<Integer, List<Integer>> indexesByPartition = indexesByPartition(request.getOps());
         List<Integer> local = indexesByPartition.getOrDefault(partition, List.of());
-        Participant.Prepared prepared = self.prepare(id, id, partition, opsAt(request, local), local, deadlineMs, nowMs);
-        Vote own = ((Participant.Voted) prepared).vote();
+        Vote own = self.prepareOwn(id, opsAt(request, local), local, deadlineMs, nowMs);
         if (!own.getYes()) {
             output.answer(request, aborted(request, own.getReason(), own.getFailedOp(), own.getDetail(), nowMs),
                     timestamp);
@@ -87,11 +113,12 @@ final class Coordinator {
         List<Vote> votes = new ArrayList<>(List.of(own));
         txns.put(id, new TransactionState(id, request, TransactionPhase.PREPARING, participants, votes, deadlineMs,
                 null, null, nowMs, null));
+        deadlines.add(new Deadline(deadlineMs, id));
         for (Map.Entry<Integer, List<Integer>> share : indexesByPartition.entrySet()) {
             int target = share.getKey();
             if (target != partition) {
                 Prepare prepare = new Prepare(opsAt(request, share.getValue()), share.getValue(), deadlineMs, id);
-                output.protocol(new ProtocolMessage(id, partition, target, nowMs, prepare), timestamp);
+                output.protocol(new ProtocolMessage(id, partition, target, nowMs, prepare));
             }
         }
     }
@@ -130,26 +157,22 @@ final class Coordinator {
 
     /** Aborts every transaction past its deadline at {@code nowMs}. */
     void expire(long nowMs) {
-        List<TransactionState> late = new ArrayList<>();
-        try (KeyValueIterator<String, TransactionState> all = txns.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, TransactionState> next = all.next();
-                if (nowMs > next.value.getDeadlineMs()) {
-                    late.add(next.value);
-                }
+        while (!deadlines.isEmpty() && nowMs > deadlines.first().deadlineMs()) {
+            TransactionState state = txns.get(deadlines.first().transactionId());
+            if (state == null) {
+                deadlines.pollFirst(); // decided meanwhile (removed from the index then too)
+                continue;
             }
-        }
-        for (TransactionState state : late) {
             long timeoutMs = state.getDeadlineMs() - state.getStartedAtMs();
             abort(state, RejectReason.TIMEOUT, null, "no vote from partition(s) " + missingVotes(state) + " within "
                     + timeoutMs + " ms", nowMs, nowMs);
         }
+        output.flushProtocol(nowMs);
     }
 
     private void commit(TransactionState state, long nowMs, long timestamp) {
         String id = state.getTransactionId();
-        self.decide(id, true, nowMs, timestamp);
-        sendDecision(state, true, nowMs, timestamp);
+        decide(state, true, nowMs, timestamp);
         Map<String, KeyVersion> byKey = new HashMap<>();
         for (Vote vote : state.getVotes()) {
             for (KeyVersion version : vote.getVersions()) {
@@ -168,24 +191,34 @@ final class Coordinator {
                 .setTimestampMs(nowMs)
                 .build();
         output.answer(state.getRequest(), outcome, timestamp);
-        txns.delete(id);
+        forget(state);
     }
 
     private void abort(TransactionState state, RejectReason reason, Integer failedOp, String detail, long nowMs,
                        long timestamp) {
         String id = state.getTransactionId();
-        self.decide(id, false, nowMs, timestamp);
-        sendDecision(state, false, nowMs, timestamp);
+        decide(state, false, nowMs, timestamp);
         output.answer(state.getRequest(), aborted(state.getRequest(), reason, failedOp, detail, nowMs), timestamp);
-        txns.delete(id);
+        forget(state);
     }
 
-    /** DECISION to every other partition involved, whatever it voted: a repeat does nothing there. */
-    private void sendDecision(TransactionState state, boolean commit, long nowMs, long timestamp) {
+    private void forget(TransactionState state) {
+        txns.delete(state.getTransactionId());
+        deadlines.remove(new Deadline(state.getDeadlineMs(), state.getTransactionId()));
+    }
+
+    /**
+     * Applies or drops the coordinator's own staged writes, and sends DECISION, naming its keys, to
+     * every other partition involved, whatever it voted: a repeat does nothing there.
+     */
+    private void decide(TransactionState state, boolean commit, long nowMs, long timestamp) {
+        String id = state.getTransactionId();
+        Map<Integer, List<String>> keys = keysByPartition(state.getRequest().getOps());
+        self.decideOwn(id, commit, keys.getOrDefault(partition, List.of()), nowMs, timestamp);
         for (int target : state.getParticipants()) {
             if (target != partition) {
-                output.protocol(new ProtocolMessage(state.getTransactionId(), partition, target, nowMs,
-                        new Decision(commit)), timestamp);
+                output.protocol(new ProtocolMessage(id, partition, target, nowMs,
+                        new Decision(commit, keys.getOrDefault(target, List.of()))));
             }
         }
     }
@@ -217,6 +250,13 @@ final class Coordinator {
             int owner = ConsistentHashPartitioner.partitionFor(ops.get(i).getKey(), partitionCount);
             byPartition.computeIfAbsent(owner, p -> new ArrayList<>()).add(i);
         }
+        return byPartition;
+    }
+
+    private Map<Integer, List<String>> keysByPartition(List<Operation> ops) {
+        Map<Integer, List<String>> byPartition = new HashMap<>();
+        indexesByPartition(ops).forEach((owner, indexes) ->
+                byPartition.put(owner, indexes.stream().map(i -> ops.get(i).getKey()).toList()));
         return byPartition;
     }
 

@@ -3,7 +3,6 @@ package io.kvpipe.app.topology;
 import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Lock;
 import io.kvpipe.avro.Operation;
-import io.kvpipe.avro.Participation;
 import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.avro.Vote;
@@ -22,16 +21,20 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li><b>No-wait locking.</b> A key locked by another transaction makes the vote NO
  *       ({@code LOCK_CONFLICT}); nothing ever waits for a lock, so there is no deadlock.</li>
  *   <li><b>A yes vote is a promise.</b> The keys stay locked, the staged writes kept in the
- *       changelogged {@link StoreNames#LOCKS} store, until the decision comes. The participant never
+ *       changelogged {@link StoreNames#LOCKS} store, until the decision comes (which names the
+ *       keys, so the locks are all the participant needs to keep). The participant never
  *       decides alone: the coordinator always decides, by the votes or by its deadline, and it is a
  *       replicated task that resumes elsewhere after a crash.</li>
  *   <li><b>A no vote ends it here.</b> Nothing is locked, and the transaction is remembered as aborted.</li>
- *   <li><b>Idempotent.</b> A repeated prepare gets the same yes vote again while undecided and
- *       nothing once decided; a repeated decision changes nothing; a decision for a transaction never
- *       prepared here is remembered, so a prepare that comes after it locks nothing. A prepare
- *       that arrives after its deadline votes NO ({@code TIMEOUT}).</li>
+ *   <li><b>Idempotent.</b> Decided transactions are remembered ({@link StoreNames#DECISIONS}). A
+ *       repeated prepare gets the same yes vote again while undecided (rebuilt from its locks) and
+ *       nothing once decided; a repeated decision changes nothing; a decision for a transaction
+ *       never prepared here is remembered, so a prepare that comes after it locks nothing. A
+ *       prepare that arrives after its deadline votes NO ({@code TIMEOUT}).</li>
  * </ul>
- * The coordinator's partition is a participant too, called directly for its own keys.
+ * The coordinator's partition is a participant too, called directly for its own keys
+ * ({@link #prepareOwn}, {@link #decideOwn}): the coordinator's {@link StoreNames#TXNS} entry
+ * already makes its steps happen once, so they skip the memory of decisions.
  */
 final class Participant {
 
@@ -41,16 +44,14 @@ final class Participant {
     private final int partition;
     private final KeyValueStore<String, VersionedValue> kv;
     private final KeyValueStore<String, Lock> locks;
-    private final KeyValueStore<String, Participation> participations;
     private final DedupLog decisions;
     private final TaskOutput output;
 
     Participant(int partition, KeyValueStore<String, VersionedValue> kv, KeyValueStore<String, Lock> locks,
-                KeyValueStore<String, Participation> participations, DedupLog decisions, TaskOutput output) {
+                DedupLog decisions, TaskOutput output) {
         this.partition = partition;
         this.kv = kv;
         this.locks = locks;
-        this.participations = participations;
         this.decisions = decisions;
         this.output = output;
     }
@@ -65,7 +66,8 @@ final class Participant {
     record AlreadyDecided() implements Prepared {}
 
     /**
-     * Prepares this partition's share of transaction {@code transactionId}.
+     * Prepares this partition's share of transaction {@code transactionId}, sent by a coordinator
+     * on another partition.
      *
      * @param ops       this partition's operations, in transaction order
      * @param opIndexes each op's index in the whole transaction
@@ -75,68 +77,99 @@ final class Participant {
         if (decisions.find(transactionId, nowMs) != null) {
             return new AlreadyDecided();
         }
-        Participation earlier = participations.get(transactionId);
-        if (earlier != null) {
-            return new Voted(earlier.getVote());
+        Vote again = repeatedVote(transactionId, ops);
+        if (again != null) {
+            return new Voted(again);
         }
+        Vote vote = lockAndVote(transactionId, requestId, coordinatorPartition, ops, opIndexes, deadlineMs, nowMs);
+        if (!vote.getYes()) {
+            decisions.remember(transactionId, nowMs, ABORTED);
+        }
+        return new Voted(vote);
+    }
+
+    /** The coordinator's own keys: no memory of decisions (see the class comment). */
+    Vote prepareOwn(String transactionId, List<Operation> ops, List<Integer> opIndexes, long deadlineMs, long nowMs) {
+        return lockAndVote(transactionId, transactionId, partition, ops, opIndexes, deadlineMs, nowMs);
+    }
+
+    private Vote lockAndVote(String transactionId, String requestId, int coordinatorPartition, List<Operation> ops,
+                             List<Integer> opIndexes, long deadlineMs, long nowMs) {
         if (nowMs > deadlineMs) {
-            return refuse(transactionId, RejectReason.TIMEOUT, null, "the prepare reached partition " + partition
-                    + " " + (nowMs - deadlineMs) + " ms after the transaction's deadline", nowMs);
+            return no(RejectReason.TIMEOUT, null, "the prepare reached partition " + partition + " "
+                    + (nowMs - deadlineMs) + " ms after the transaction's deadline");
         }
         for (int i = 0; i < ops.size(); i++) {
             String key = ops.get(i).getKey();
             Lock held = locks.get(key);
-            if (held != null && !held.getTransactionId().equals(transactionId)) {
+            if (held != null) {
                 int index = opIndexes.get(i);
-                return refuse(transactionId, RejectReason.LOCK_CONFLICT, index, "op " + index + ": the key "
-                        + Text.quote(key) + " is locked by transaction " + Text.quote(held.getTransactionId()), nowMs);
+                return no(RejectReason.LOCK_CONFLICT, index, "op " + index + ": the key " + Text.quote(key)
+                        + " is locked by transaction " + Text.quote(held.getTransactionId()));
             }
         }
         OnePhaseCommit.Decision decision = OnePhaseCommit.decide(ops, opIndexes, kv::get, requestId, transactionId,
                 partition, -1L, nowMs);
         if (decision instanceof OnePhaseCommit.Reject reject) {
-            return refuse(transactionId, reject.reason(), reject.failedOp(), reject.detail(), nowMs);
+            return no(reject.reason(), reject.failedOp(), reject.detail());
         }
         OnePhaseCommit.Commit commit = (OnePhaseCommit.Commit) decision;
         Map<String, VersionedValue> staged = new HashMap<>();
         for (OnePhaseCommit.Write write : commit.writes()) {
             staged.put(write.key(), write.state());
         }
-        List<String> keys = new ArrayList<>(ops.size());
         for (Operation op : ops) {
-            keys.add(op.getKey());
             // A key that is only checked (or deleted while absent) is locked with nothing staged, so
             // that no one changes it before the decision.
             locks.put(op.getKey(), new Lock(transactionId, coordinatorPartition, staged.get(op.getKey()), deadlineMs));
         }
-        Vote yes = new Vote(partition, true, null, null, null, new ArrayList<KeyVersion>(commit.versions()));
-        participations.put(transactionId,
-                new Participation(transactionId, coordinatorPartition, keys, yes, deadlineMs, nowMs));
-        return new Voted(yes);
-    }
-
-    private Voted refuse(String transactionId, RejectReason reason, Integer failedOp, String detail, long nowMs) {
-        decisions.remember(transactionId, nowMs, ABORTED);
-        return new Voted(new Vote(partition, false, reason, failedOp, detail, List.of()));
+        return new Vote(partition, true, null, null, null, new ArrayList<KeyVersion>(commit.versions()));
     }
 
     /**
-     * Applies ({@code commit}) or drops the staged writes of {@code transactionId} and releases its
-     * locks; publishes a change event per applied write. A repeated decision does nothing.
+     * The yes vote given already when every key of {@code ops} is locked by {@code transactionId}
+     * (a repeated prepare), rebuilt from the locks; null when this is the first prepare.
      */
-    void decide(String transactionId, boolean commit, long nowMs, long timestamp) {
+    private Vote repeatedVote(String transactionId, List<Operation> ops) {
+        List<KeyVersion> versions = new ArrayList<>(ops.size());
+        for (Operation op : ops) {
+            Lock lock = locks.get(op.getKey());
+            if (lock == null || !lock.getTransactionId().equals(transactionId)) {
+                return null;
+            }
+            VersionedValue state = lock.getStaged() != null ? lock.getStaged() : kv.get(op.getKey());
+            versions.add(new KeyVersion(op.getKey(), state == null ? 0L : state.getVersion(), partition, -1L));
+        }
+        return new Vote(partition, true, null, null, null, versions);
+    }
+
+    private Vote no(RejectReason reason, Integer failedOp, String detail) {
+        return new Vote(partition, false, reason, failedOp, detail, List.of());
+    }
+
+    /**
+     * Applies ({@code commit}) or drops the staged writes of {@code transactionId} on {@code keys}
+     * and releases their locks; publishes a change event per applied write. A repeated decision
+     * does nothing.
+     */
+    void decide(String transactionId, boolean commit, List<String> keys, long nowMs, long timestamp) {
         if (decisions.find(transactionId, nowMs) != null) {
             return;
         }
         decisions.remember(transactionId, nowMs, commit ? COMMITTED : ABORTED);
-        Participation participation = participations.get(transactionId);
-        if (participation == null) {
-            return;
-        }
-        for (String key : participation.getKeys()) {
+        release(transactionId, commit, keys, nowMs, timestamp);
+    }
+
+    /** The coordinator's own keys: no memory of decisions (see the class comment). */
+    void decideOwn(String transactionId, boolean commit, List<String> keys, long nowMs, long timestamp) {
+        release(transactionId, commit, keys, nowMs, timestamp);
+    }
+
+    private void release(String transactionId, boolean commit, List<String> keys, long nowMs, long timestamp) {
+        for (String key : keys) {
             Lock lock = locks.get(key);
             if (lock == null || !lock.getTransactionId().equals(transactionId)) {
-                continue;
+                continue; // never prepared here (a no vote, or the decision came first)
             }
             VersionedValue staged = lock.getStaged();
             if (commit && staged != null) {
@@ -146,7 +179,6 @@ final class Participant {
             }
             locks.delete(key);
         }
-        participations.delete(transactionId);
     }
 
     /** The transaction holding {@code key}'s lock, or null. */

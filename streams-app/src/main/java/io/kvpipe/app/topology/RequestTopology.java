@@ -3,17 +3,17 @@ package io.kvpipe.app.topology;
 import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.DeadLetter;
 import io.kvpipe.avro.Lock;
-import io.kvpipe.avro.Participation;
-import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import io.kvpipe.schemas.ProtocolValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.serde.AvroSerde;
 import io.kvpipe.schemas.serde.AvroSerializer;
 import java.util.Optional;
 import java.util.Set;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -109,12 +109,11 @@ import org.apache.kafka.streams.state.Stores;
 public final class RequestTopology {
 
     static final String SOURCE = "requests";
-    static final String PROCESSOR = "request-processor";
+    static final String PROCESSOR = "task-processor";
     static final String CHANGES_SINK = "changes";
     static final String RESULTS_SINK = "results";
     static final String DEAD_LETTERS_SINK = "dead-letters";
     static final String PROTOCOL_SOURCE = "txn-protocol";
-    static final String PROTOCOL_PROCESSOR = "protocol-processor";
     static final String PROTOCOL_SINK = "txn-protocol-out";
 
     private RequestTopology() {}
@@ -133,44 +132,42 @@ public final class RequestTopology {
                 new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.requests());
         topology.addSource(AutoOffsetReset.earliest(), PROTOCOL_SOURCE, new RequestTimestamps(),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.txnProtocol());
-        topology.addProcessor(PROCESSOR, () -> new RequestProcessor(settings), SOURCE);
-        topology.addProcessor(PROTOCOL_PROCESSOR, () -> new ProtocolProcessor(settings), PROTOCOL_SOURCE);
-        String[] both = {PROCESSOR, PROTOCOL_PROCESSOR};
-
-        // Both processors of a task share its stores: a request and a protocol message of one
-        // partition see and change the same state (which is what makes the task one participant).
+        // One processor reads both: a request and a protocol message of one partition see and
+        // change the same state (which is what makes the task one participant).
+        topology.addProcessor(PROCESSOR, () -> new TaskProcessor(settings), SOURCE, PROTOCOL_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.KV),
-                Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)), both);
-        topology.addStateStore(DedupLog.storeBuilder(settings.dedupRetention()), both);
+                Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)), PROCESSOR);
+        topology.addStateStore(DedupLog.storeBuilder(settings.dedupRetention()), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.LOCKS),
-                Serdes.String(), AvroSerde.forValues(Lock.class, registry)), both);
+                Serdes.String(), AvroSerde.forValues(Lock.class, registry)), PROCESSOR);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.TXNS),
-                Serdes.String(), AvroSerde.forValues(TransactionState.class, registry)), both);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.PARTICIPATIONS),
-                Serdes.String(), AvroSerde.forValues(Participation.class, registry)), both);
-        topology.addStateStore(DedupLog.storeBuilder(StoreNames.DECISIONS, settings.decisionMemory()), both);
+                Serdes.String(), AvroSerde.forValues(TransactionState.class, registry)), PROCESSOR);
+        topology.addStateStore(DedupLog.storeBuilder(StoreNames.DECISIONS, settings.decisionMemory()), PROCESSOR);
 
         ConsistentHashPartitioner byKey = new ConsistentHashPartitioner();
         topology.addSink(CHANGES_SINK, topics.changes(), new StringSerializer(),
-                new AvroSerializer<ChangeEvent>(registry, false), sinkPartitioners.wrap(CHANGES_SINK, byKey), both);
+                new AvroSerializer<ChangeEvent>(registry, false), sinkPartitioners.wrap(CHANGES_SINK, byKey), PROCESSOR);
         topology.addSink(RESULTS_SINK, topics.results(), new StringSerializer(),
-                new Reply.Wire(registry), sinkPartitioners.wrap(RESULTS_SINK, new Reply.Router()), both);
+                new Reply.Wire(registry), sinkPartitioners.wrap(RESULTS_SINK, new Reply.Router()), PROCESSOR);
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
                 new AvroSerializer<DeadLetter>(registry, false), sinkPartitioners.wrap(DEAD_LETTERS_SINK, byKey),
-                both);
+                PROCESSOR);
         topology.addSink(PROTOCOL_SINK, topics.txnProtocol(), new StringSerializer(),
-                new AvroSerializer<ProtocolMessage>(registry, false),
-                sinkPartitioners.wrap(PROTOCOL_SINK, new ProtocolRouter()), both);
+                new AvroSerializer<SpecificRecord>(registry, false, ProtocolValue.SCHEMA),
+                sinkPartitioners.wrap(PROTOCOL_SINK, new ProtocolRouter()), PROCESSOR);
         return topology;
     }
 
-    /** Sends a protocol message to its target partition (co-partitioned with the requests topic). */
-    static final class ProtocolRouter implements StreamPartitioner<String, ProtocolMessage> {
+    /**
+     * Sends a protocol message, or a batch of them (all for one partition), to its target partition
+     * (co-partitioned with the requests topic).
+     */
+    static final class ProtocolRouter implements StreamPartitioner<String, SpecificRecord> {
 
         @Override
-        public Optional<Set<Integer>> partitions(String topic, String transactionId, ProtocolMessage message,
+        public Optional<Set<Integer>> partitions(String topic, String transactionId, SpecificRecord value,
                                                  int numPartitions) {
-            int target = message.getTargetPartition();
+            int target = ProtocolValue.messages(value).get(0).getTargetPartition();
             if (target < 0 || target >= numPartitions) {
                 throw new IllegalStateException("protocol message for transaction " + transactionId
                         + " addressed to partition " + target + " of a " + numPartitions

@@ -29,12 +29,6 @@ public final class StoreNames {
     public static final String TXNS = "txns";
 
     /**
-     * Transactions this partition voted yes to and whose decision has not come:
-     * {@code KeyValueStore<String, Participation>} by transaction id.
-     */
-    public static final String PARTICIPATIONS = "participations";
-
-    /**
      * Transactions this partition took part in that are decided (or that it refused), by
      * transaction id, so that a repeated or late prepare or decision changes nothing:
      * {@code WindowStore<String, byte[]>} (one byte: 1 commit, 0 abort), kept for the longest

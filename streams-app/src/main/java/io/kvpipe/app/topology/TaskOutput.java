@@ -4,12 +4,17 @@ import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.DeadLetter;
 import io.kvpipe.avro.DeadLetterReason;
 import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.ProtocolBatch;
 import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.schemas.Limits;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
@@ -35,6 +40,8 @@ final class TaskOutput {
     private final String resultsTopic;
     private final DedupLog dedup;
     private final String instanceId;
+    /** Protocol messages of the current step by target partition, in the order they were sent. */
+    private final Map<Integer, List<ProtocolMessage>> pendingProtocol = new TreeMap<>();
 
     TaskOutput(ProcessorContext<String, Object> context, Reply.Wire outcomes, String resultsTopic, DedupLog dedup,
                String instanceId) {
@@ -72,9 +79,35 @@ final class TaskOutput {
         context.forward(new Record<>(request.getRequestId(), reply, timestamp), RequestTopology.RESULTS_SINK);
     }
 
-    /** A two-phase-commit message, to its target partition of the protocol topic. */
-    void protocol(ProtocolMessage message, long timestamp) {
-        context.forward(new Record<>(message.getTransactionId(), message, timestamp), RequestTopology.PROTOCOL_SINK);
+    /**
+     * A two-phase-commit message, to its target partition of the protocol topic: held until
+     * {@link #flushProtocol}, so that what one processing step sends to one partition goes out as
+     * one record.
+     */
+    void protocol(ProtocolMessage message) {
+        pendingProtocol.computeIfAbsent(message.getTargetPartition(), p -> new ArrayList<>()).add(message);
+    }
+
+    /**
+     * Sends the protocol messages held since the last flush: one record per target partition, a
+     * plain {@code ProtocolMessage} when it is alone, else a {@code ProtocolBatch}. Called at the end
+     * of every processing step and punctuation that may have sent any.
+     */
+    void flushProtocol(long timestamp) {
+        if (pendingProtocol.isEmpty()) {
+            return;
+        }
+        for (List<ProtocolMessage> messages : pendingProtocol.values()) {
+            String key = messages.get(0).getTransactionId();
+            Object value = messages.size() == 1 ? messages.get(0) : new ProtocolBatch(messages);
+            context.forward(new Record<>(key, value, timestamp), RequestTopology.PROTOCOL_SINK);
+        }
+        pendingProtocol.clear();
+    }
+
+    /** Forgets held protocol messages of a step that failed (its effects are aborted anyway). */
+    void discardProtocol() {
+        pendingProtocol.clear();
     }
 
     /** {@code record}, read from {@code source}, is bad input: kept with the reason on the dead-letter topic. */

@@ -1,7 +1,6 @@
 package io.kvpipe.app.topology;
 
 import io.kvpipe.avro.Lock;
-import io.kvpipe.avro.Participation;
 import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.VersionedValue;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,13 +18,12 @@ record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, TaskO
         int partition = context.taskId().partition();
         KeyValueStore<String, VersionedValue> kv = context.getStateStore(StoreNames.KV);
         KeyValueStore<String, Lock> locks = context.getStateStore(StoreNames.LOCKS);
-        KeyValueStore<String, Participation> participations = context.getStateStore(StoreNames.PARTICIPATIONS);
         KeyValueStore<String, TransactionState> txns = context.getStateStore(StoreNames.TXNS);
         DedupLog dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), settings.dedupRetention());
         DedupLog decisions = new DedupLog(context.getStateStore(StoreNames.DECISIONS), settings.decisionMemory());
         TaskOutput output = new TaskOutput(context, new Reply.Wire(settings.registry()), settings.topics().results(),
                 dedup, settings.instanceId());
-        Participant participant = new Participant(partition, kv, locks, participations, decisions, output);
+        Participant participant = new Participant(partition, kv, locks, decisions, output);
         Coordinator coordinator = new Coordinator(partition, settings.requestPartitions(), txns, participant, output);
         return new TaskState(kv, dedup, output, participant, coordinator);
     }

@@ -5,6 +5,7 @@ import io.kvpipe.app.Environment;
 import io.kvpipe.app.Pipeline;
 import io.kvpipe.app.bank.BankChecks.Balance;
 import io.kvpipe.app.bank.BankChecks.Change;
+import io.kvpipe.app.topology.StoreNames;
 import io.kvpipe.producers.client.KvClient;
 import io.kvpipe.producers.client.KvClientConfig;
 import java.io.IOException;
@@ -32,10 +33,9 @@ import org.apache.kafka.streams.errors.UnknownStateStoreException;
 final class BankCluster implements AutoCloseable {
 
     static final String APPLICATION_ID = "kv-app";
-    static final String LOCKS = "locks";
-    static final String TXNS = "txns";
-    static final String PARTICIPATIONS = "participations";
-    static final String KV = "kv";
+    static final String LOCKS = StoreNames.LOCKS;
+    static final String TXNS = StoreNames.TXNS;
+    static final String KV = StoreNames.KV;
 
     private final Path dir;
     private final int partitions;

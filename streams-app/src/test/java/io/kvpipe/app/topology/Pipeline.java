@@ -8,11 +8,12 @@ import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.DeadLetter;
 import io.kvpipe.avro.Lock;
 import io.kvpipe.avro.Outcome;
-import io.kvpipe.avro.Participation;
+import io.kvpipe.avro.ProtocolBatch;
 import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.VersionedValue;
+import io.kvpipe.schemas.ProtocolValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.AvroSerializer;
@@ -68,13 +69,13 @@ final class Pipeline implements AutoCloseable {
     final TestOutputTopic<String, Outcome> results;
     final TestOutputTopic<String, DeadLetter> deadLetters;
     /** Protocol messages as another partition's task would write them to this partition. */
-    final TestInputTopic<String, ProtocolMessage> protocolIn;
+    final TestInputTopic<String, Object> protocolIn;
     /**
      * Protocol messages this task sends. The driver feeds each back into this task too (the topic is
      * also a source), where those addressed to other partitions are dead-lettered as misaddressed:
      * see {@link #misaddressed()}.
      */
-    final TestOutputTopic<String, ProtocolMessage> protocolOut;
+    final TestOutputTopic<String, Object> protocolOut;
     private final AvroSerializer<Request> clientSerializer = new AvroSerializer<>(registry, false);
     private final RequestsWriter batchWriter = new RequestsWriter(registry, topics.requests(), true);
     private final AvroDeserializer<Outcome> outcomeReader = new AvroDeserializer<>(registry, Outcome.class);
@@ -118,9 +119,9 @@ final class Pipeline implements AutoCloseable {
         deadLetters = driver.createOutputTopic(topics.deadLetters(), new StringDeserializer(),
                 new AvroDeserializer<>(registry, DeadLetter.class));
         protocolIn = driver.createInputTopic(topics.txnProtocol(), new StringSerializer(),
-                new AvroSerializer<ProtocolMessage>(registry, false), START, Duration.ZERO);
+                new AvroSerializer<Object>(registry, false, ProtocolValue.SCHEMA), START, Duration.ZERO);
         protocolOut = driver.createOutputTopic(topics.txnProtocol(), new StringDeserializer(),
-                new AvroDeserializer<>(registry, ProtocolMessage.class));
+                new AvroDeserializer<>(registry, ProtocolValue.SCHEMA));
     }
 
     Pipeline(Path stateDir, Duration dedupRetention, Duration transactionTimeout) {
@@ -198,10 +199,6 @@ final class Pipeline implements AutoCloseable {
         return driver.getKeyValueStore(StoreNames.TXNS);
     }
 
-    KeyValueStore<String, Participation> participations() {
-        return driver.getKeyValueStore(StoreNames.PARTICIPATIONS);
-    }
-
     /** The driver's wall clock now, in epoch ms (what the processors take as "now"). */
     long driverWallClock() {
         return wallClock.toEpochMilli();
@@ -218,11 +215,25 @@ final class Pipeline implements AutoCloseable {
         protocolIn.pipeInput(message.getTransactionId(), message);
     }
 
-    /** The protocol messages this task sent since the last call, and their dead letters read off. */
+    /** Sends protocol messages to this partition as one {@code ProtocolBatch} record. */
+    void sendProtocolBatch(ProtocolMessage... messages) {
+        protocolIn.pipeInput(messages[0].getTransactionId(), new ProtocolBatch(List.of(messages)));
+    }
+
+    /**
+     * The protocol messages this task sent since the last call, batches flattened, and their dead
+     * letters read off.
+     */
     List<ProtocolMessage> protocolSent() {
-        List<ProtocolMessage> sent = protocolOut.readValuesToList();
+        List<ProtocolMessage> sent = protocolRecordsSent().stream().flatMap(v -> ProtocolValue.messages(v).stream())
+                .toList();
         misaddressed();
         return sent;
+    }
+
+    /** The protocol records this task sent since the last call: messages and batches as written. */
+    List<Object> protocolRecordsSent() {
+        return protocolOut.readValuesToList();
     }
 
     /**

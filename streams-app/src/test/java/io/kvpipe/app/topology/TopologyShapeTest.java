@@ -22,7 +22,7 @@ class TopologyShapeTest {
     Path stateDir;
 
     @Test
-    void readsRequestsAndProtocolWritesFourTopicsAndBothProcessorsShareTheStores() {
+    void readsRequestsAndProtocolWritesFourTopicsAndOneProcessorOwnsTheStores() {
         Topics topics = Topics.withPrefix("p-");
         TopologyDescription description = RequestTopology.build(TopologySettings.builder()
                 .topics(topics).requestPartitions(4).registry(new InMemorySchemaRegistry())
@@ -36,9 +36,9 @@ class TopologyShapeTest {
                     .extracting(node -> ((TopologyDescription.Sink) node).topic())
                     .containsExactlyInAnyOrder("p-changes", "p-results", "p-dead-letters", "p-txn-protocol");
             assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Processor.class::isInstance)
-                    .hasSize(2).allSatisfy(node -> assertThat(((TopologyDescription.Processor) node).stores())
+                    .singleElement().satisfies(node -> assertThat(((TopologyDescription.Processor) node).stores())
                             .containsExactlyInAnyOrder(StoreNames.KV, StoreNames.DEDUP, StoreNames.LOCKS,
-                                    StoreNames.TXNS, StoreNames.PARTICIPATIONS, StoreNames.DECISIONS));
+                                    StoreNames.TXNS, StoreNames.DECISIONS));
         });
         assertThat(description.globalStores()).isEmpty();
     }
@@ -49,7 +49,7 @@ class TopologyShapeTest {
             pipeline.send(request("r", put(Keys.here("k:"), "v")));
             pipeline.send(request("t", put(Keys.here("t:"), "v"), put(Keys.elsewhere("t:"), "w")));
 
-            for (String store : List.of(StoreNames.KV, StoreNames.LOCKS, StoreNames.TXNS, StoreNames.PARTICIPATIONS)) {
+            for (String store : List.of(StoreNames.KV, StoreNames.LOCKS, StoreNames.TXNS)) {
                 assertThat(pipeline.driver.getKeyValueStore(store).persistent()).as(store).isTrue();
             }
             assertThat(pipeline.driver.getWindowStore(StoreNames.DEDUP).persistent()).isTrue();
@@ -58,8 +58,7 @@ class TopologyShapeTest {
                     "kvpipe-topology-test-kv-changelog",
                     "kvpipe-topology-test-dedup-window-changelog",
                     "kvpipe-topology-test-locks-changelog",
-                    "kvpipe-topology-test-txns-changelog",
-                    "kvpipe-topology-test-participations-changelog");
+                    "kvpipe-topology-test-txns-changelog");
         }
     }
 

@@ -13,6 +13,7 @@ import io.kvpipe.avro.Operation;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.Prepare;
+import io.kvpipe.avro.ProtocolBatch;
 import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.Request;
@@ -75,8 +76,8 @@ class TwoPhaseCommitTest {
         return new ProtocolMessage(txn, coordinator, 0, 0L, new Prepare(List.of(ops), indexes, deadlineMs, txn));
     }
 
-    static ProtocolMessage decision(String txn, int coordinator, boolean commit) {
-        return new ProtocolMessage(txn, coordinator, 0, 0L, new Decision(commit));
+    static ProtocolMessage decision(String txn, int coordinator, boolean commit, String... keys) {
+        return new ProtocolMessage(txn, coordinator, 0, 0L, new Decision(commit, List.of(keys)));
     }
 
     long now() {
@@ -125,6 +126,7 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
                 assertThat(m.getTargetPartition()).isEqualTo(3);
                 assertThat(((Decision) m.getBody()).getCommit()).isTrue();
+                assertThat(((Decision) m.getBody()).getKeys()).as("the participant's keys").containsExactly(onThree);
             });
             assertThat(pipeline.locks().approximateNumEntries()).isZero();
             assertThat(pipeline.txns().get("t1")).isNull();
@@ -239,6 +241,36 @@ class TwoPhaseCommitTest {
         }
 
         @Test
+        void whatOneStepSendsToOnePartitionGoesOutAsOneBatchAndABatchOfVotesIsHandledVoteByVote() {
+            List<String> mine = Keys.on(0, "b:", 3);
+            List<String> theirs = Keys.on(3, "b:", 3);
+            pipeline.sendBatch(request("b0", put(mine.get(0), "x"), put(theirs.get(0), "y")),
+                    request("b1", put(mine.get(1), "x"), put(theirs.get(1), "y")),
+                    request("b2", put(mine.get(2), "x"), put(theirs.get(2), "y"), put(onFive, "z")));
+
+            List<Object> records = pipeline.protocolRecordsSent();
+            pipeline.misaddressed();
+            assertThat(records).hasSize(2);
+            assertThat(records.get(0)).isInstanceOfSatisfying(ProtocolBatch.class, batch ->
+                    assertThat(batch.getMessages()).extracting(ProtocolMessage::getTransactionId)
+                            .containsExactly("b0", "b1", "b2"));
+            assertThat(records.get(1)).isInstanceOfSatisfying(ProtocolMessage.class, single ->
+                    assertThat(single.getTargetPartition()).isEqualTo(5));
+
+            pipeline.sendProtocolBatch(yes("b0", 3, new KeyVersion(theirs.get(0), 1L, 3, -1L)),
+                    vote("b1", 3, false, RejectReason.LOCK_CONFLICT, 1, List.of()),
+                    yes("b2", 3, new KeyVersion(theirs.get(2), 1L, 3, -1L)));
+
+            assertThat(pipeline.results.readValuesToList()).extracting(Outcome::getRequestId, Outcome::getStatus)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("b0", OutcomeStatus.COMMITTED),
+                            org.assertj.core.groups.Tuple.tuple("b1", OutcomeStatus.ABORTED));
+            assertThat(pipeline.protocolRecordsSent()).singleElement().isInstanceOfSatisfying(ProtocolBatch.class,
+                    batch -> assertThat(batch.getMessages()).extracting(m -> ((Decision) m.getBody()).getCommit())
+                            .containsExactly(true, false));
+            assertThat(pipeline.txns().get("b2").getVotes()).hasSize(2);
+        }
+
+        @Test
         void aMalformedTransactionIsRejectedBeforeAnythingIsPreparedOrLocked() {
             Request sameKeyTwice = request("m1", put(here, "a"), put(onThree, "b"), put(here, "c"));
             Request timeoutTooLong = request("m2", put(here, "a"), put(onThree, "b"));
@@ -301,7 +333,7 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.locks().get(here2).getStaged()).as("a check holds the lock only").isNull();
             assertThat(pipeline.kv().get(here).getValue()).isEqualTo("100");
 
-            pipeline.sendProtocol(decision("p1", 3, true));
+            pipeline.sendProtocol(decision("p1", 3, true, here, here2));
 
             assertThat(pipeline.kv().get(here).getValue()).isEqualTo("125");
             assertThat(pipeline.kv().get(here).getTransactionId()).isEqualTo("p1");
@@ -309,7 +341,6 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.changeEvents()).extracting(ChangeEvent::getKey, ChangeEvent::getTransactionId)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(here, "p1"));
             assertThat(pipeline.locks().approximateNumEntries()).isZero();
-            assertThat(pipeline.participations().get("p1")).isNull();
             assertThat(pipeline.results.isEmpty()).as("the coordinator answers the client").isTrue();
         }
 
@@ -330,7 +361,6 @@ class TwoPhaseCommitTest {
             assertThat(votes.get(1).getDetail()).startsWith("op 4: ");
             assertThat(pipeline.locks().get(here).getTransactionId()).isEqualTo("holder");
             assertThat(pipeline.locks().get(here2)).isNull();
-            assertThat(pipeline.participations().get("p2")).isNull();
         }
 
         @Test
@@ -341,7 +371,7 @@ class TwoPhaseCommitTest {
             pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), put(here, "x")));
             assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> assertThat(m.getBody()).isEqualTo(first));
 
-            pipeline.sendProtocol(decision("p4", 3, false));
+            pipeline.sendProtocol(decision("p4", 3, false, here));
             pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), put(here, "x")));
 
             assertThat(pipeline.protocolSent()).isEmpty();
@@ -355,11 +385,11 @@ class TwoPhaseCommitTest {
             seed(here, "1");
             pipeline.sendProtocol(prepare("p5", 3, deadline(), List.of(0), add(here, 1)));
             pipeline.protocolSent();
-            pipeline.sendProtocol(decision("p5", 3, true));
+            pipeline.sendProtocol(decision("p5", 3, true, here));
             assertThat(pipeline.changeEvents()).hasSize(1);
 
-            pipeline.sendProtocol(decision("p5", 3, true));
-            pipeline.sendProtocol(decision("p5", 3, false));
+            pipeline.sendProtocol(decision("p5", 3, true, here));
+            pipeline.sendProtocol(decision("p5", 3, false, here));
 
             assertThat(pipeline.kv().get(here).getValue()).isEqualTo("2");
             assertThat(pipeline.changeEvents()).isEmpty();
@@ -368,7 +398,7 @@ class TwoPhaseCommitTest {
 
         @Test
         void aDecisionBeforeItsPrepareMakesTheLatePrepareLockNothing() {
-            pipeline.sendProtocol(decision("p6", 3, false));
+            pipeline.sendProtocol(decision("p6", 3, false, here));
             pipeline.sendProtocol(prepare("p6", 3, deadline(), List.of(0), put(here, "x")));
 
             assertThat(pipeline.protocolSent()).isEmpty();
@@ -395,14 +425,14 @@ class TwoPhaseCommitTest {
             pipeline.advance(Duration.ofMinutes(10));
             assertThat(pipeline.locks().get(here).getTransactionId()).as("never decides alone").isEqualTo("p8");
 
-            pipeline.sendProtocol(decision("p8", 3, true));
+            pipeline.sendProtocol(decision("p8", 3, true, here));
             assertThat(pipeline.kv().get(here).getValue()).isEqualTo("x");
             assertThat(pipeline.locks().approximateNumEntries()).isZero();
         }
 
         @Test
         void aMisaddressedOrUndecodableProtocolRecordIsDeadLetteredAndProcessingGoesOn() {
-            pipeline.protocolIn.pipeInput("bad", new ProtocolMessage("bad", 3, 6, 0L, new Decision(true)));
+            pipeline.protocolIn.pipeInput("bad", new ProtocolMessage("bad", 3, 6, 0L, new Decision(true, List.of())));
             pipeline.sendProtocol(prepare("p9", 3, deadline(), List.of(0), put(onFive, "x")));
             pipeline.sendRawProtocol("junk".getBytes(), new byte[] {0, 0, 0, 0, 9});
 

@@ -1,6 +1,5 @@
 package io.kvpipe.app.topology;
 
-import io.kvpipe.app.heartbeat.ProcessingLiveness;
 import io.kvpipe.avro.DeadLetterReason;
 import io.kvpipe.avro.Operation;
 import io.kvpipe.avro.Outcome;
@@ -9,66 +8,43 @@ import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.schemas.Limits;
-import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.apache.kafka.streams.processor.PunctuationType;
-import org.apache.kafka.streams.processor.api.Processor;
-import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Processes the requests of one partition: decode, validate, deduplicate, then decide and apply in
+ * Handles the requests of one partition (for {@link TaskProcessor}): decode, validate, deduplicate, then decide and apply in
  * one step (keys of this partition only) or start a two-phase commit as coordinator (keys of
  * several partitions, see {@link Coordinator}), and publish change events and the outcome. A record holds one request or a batch of them;
  * each request of a batch goes through the same steps, in order, as if it were a record of its own
  * at the batch's offset. See {@link RequestTopology} for the promise.
  */
-final class RequestProcessor implements Processor<byte[], byte[], String, Object> {
-
-    /** How often the wall-clock punctuator proves the thread is alive. */
-    static final Duration LIVENESS_INTERVAL = Duration.ofMillis(100);
+final class RequestHandler {
 
     private final TopologySettings settings;
-    private final ProcessingLiveness liveness;
     private final RequestDecoder decoder;
     private final RequestValidator validator;
+    private final KeyValueStore<String, VersionedValue> kv;
+    private final DedupLog dedup;
+    private final TaskOutput output;
+    private final Participant participant;
+    private final Coordinator coordinator;
 
-    private ProcessorContext<String, Object> context;
-    private KeyValueStore<String, VersionedValue> kv;
-    private DedupLog dedup;
-    private TaskOutput output;
-    private Participant participant;
-    private Coordinator coordinator;
-
-    RequestProcessor(TopologySettings settings) {
+    RequestHandler(TopologySettings settings, TaskState state) {
         this.settings = settings;
-        this.liveness = settings.liveness();
         this.decoder = new RequestDecoder(settings.registry());
         this.validator = new RequestValidator(settings.requestPartitions(), settings.maxTransactionTimeout());
-    }
-
-    @Override
-    public void init(ProcessorContext<String, Object> context) {
-        this.context = context;
-        TaskState state = TaskState.open(context, settings);
         this.kv = state.kv();
         this.dedup = state.dedup();
         this.output = state.output();
         this.participant = state.participant();
         this.coordinator = state.coordinator();
-        context.schedule(LIVENESS_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> liveness.tick());
     }
 
-    @Override
-    public void process(Record<byte[], byte[]> record) {
-        liveness.tick();
-        RecordMetadata source = context.recordMetadata()
-                .orElseThrow(() -> new IllegalStateException("a request record without topic, partition and offset"));
-        long nowMs = context.currentSystemTimeMs();
-
+    /** One record of the requests topic, read from {@code source}, at wall-clock time {@code nowMs}. */
+    void handle(Record<byte[], byte[]> record, RecordMetadata source, long nowMs) {
         RequestDecoder.Decoding decoding = decoder.decode(source.topic(), record.key(), record.value());
         if (decoding instanceof RequestDecoder.Undecodable bad) {
             output.deadLetter(record, source, bad.reason(), bad.detail(), nowMs);
