@@ -15,7 +15,8 @@ import picocli.CommandLine.ParentCommand;
  * the raw Kafka producer and a plain exactly-once Kafka Streams app on the same broker, in one run;
  * with {@code --txn-keys}, also transactions of those sizes (across partitions, by default).
  */
-@Command(name = "bench", description = "Benchmark the pipeline against the raw producer and a plain Kafka Streams app.")
+@Command(name = "bench", description = "Benchmark the pipeline against the raw producer and a plain Kafka Streams app.",
+        mixinStandardHelpOptions = true)
 final class BenchCommand implements Callable<Integer> {
 
     @ParentCommand
