@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -85,6 +86,8 @@ public final class PendingRequests implements AutoCloseable {
     private final Duration timeout;
     private final Executor completions;
     private final ScheduledExecutorService timer;
+    /** {@link System#nanoTime()}, or a test's clock. */
+    private final LongSupplier nanoClock;
 
     /**
      * @param timeout how long a request waits for its outcome
@@ -92,6 +95,12 @@ public final class PendingRequests implements AutoCloseable {
      * @param threadName the name of the sweep thread
      */
     public PendingRequests(Duration timeout, Executor completions, String threadName) {
+        this(timeout, completions, threadName, System::nanoTime);
+    }
+
+    /** As above, on {@code nanoClock} (a test's), which deadlines and the sweep read. */
+    PendingRequests(Duration timeout, Executor completions, String threadName, LongSupplier nanoClock) {
+        this.nanoClock = nanoClock;
         this.timeout = timeout;
         this.completions = completions;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -123,7 +132,7 @@ public final class PendingRequests implements AutoCloseable {
      * transaction that may take longer than that).
      */
     public Attempt register(String requestId, Duration wait) {
-        long deadline = System.nanoTime() + wait.toNanos();
+        long deadline = nanoClock.getAsLong() + wait.toNanos();
         Pending p = pending.computeIfAbsent(requestId, id -> new Pending(id, wait, deadline));
         p.timeout = wait;
         p.deadlineNanos = deadline;
@@ -184,7 +193,7 @@ public final class PendingRequests implements AutoCloseable {
     /** Fails the requests whose deadline has passed. */
     void sweep() {
         try {
-            long now = System.nanoTime();
+            long now = nanoClock.getAsLong();
             for (Pending p : pending.values()) {
                 if (now - p.deadlineNanos >= 0) {
                     fail(p, new RequestTimeoutException(p.requestId, p.timeout, p.where));

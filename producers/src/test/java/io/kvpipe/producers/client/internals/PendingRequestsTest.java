@@ -1,11 +1,12 @@
 package io.kvpipe.producers.client.internals;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvpipe.producers.client.RequestTimeoutException;
 import java.time.Duration;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class PendingRequestsTest {
@@ -19,18 +20,22 @@ class PendingRequestsTest {
 
     @Test
     void aRetryWhilePendingRestartsTheDeadlineAndSharesTheFuture() throws Exception {
-        try (PendingRequests pending = new PendingRequests(Duration.ofMillis(400), null, "test-timeouts")) {
+        AtomicLong nanos = new AtomicLong();
+        try (PendingRequests pending = new PendingRequests(Duration.ofMillis(400), null, "test-timeouts", nanos::get)) {
             PendingRequests.Pending first = pending.register("r").pending();
-            Thread.sleep(250);
+            nanos.addAndGet(Duration.ofMillis(250).toNanos());
             PendingRequests.Pending again = pending.register("r").pending();
             assertThat(again).isSameAs(first);
-            Thread.sleep(250); // 500 ms after the first send, 250 after the retry
+
+            nanos.addAndGet(Duration.ofMillis(250).toNanos()); // 500 ms after the first send, 250 after the retry
+            pending.sweep();
             assertThat(first.future()).isNotDone();
-            try {
-                first.future().get(5, TimeUnit.SECONDS);
-            } catch (ExecutionException e) {
-                assertThat(e.getCause()).isInstanceOf(RequestTimeoutException.class);
-            }
+
+            nanos.addAndGet(Duration.ofMillis(150).toNanos()); // 400 ms after the retry
+            pending.sweep();
+            assertThat(first.future()).isCompletedExceptionally();
+            assertThatThrownBy(() -> first.future().get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(RequestTimeoutException.class);
             assertThat(pending.size()).isZero();
         }
     }
