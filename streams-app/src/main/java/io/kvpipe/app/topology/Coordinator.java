@@ -105,7 +105,7 @@ final class Coordinator {
         List<Integer> local = indexesByPartition.getOrDefault(partition, List.of());
         Vote own = self.prepareOwn(id, opsAt(request, local), local, deadlineMs, nowMs);
         if (!own.getYes()) {
-            output.answer(request, aborted(request, own.getReason(), own.getFailedOp(), own.getDetail(), nowMs),
+            output.answer(request, Outcomes.aborted(request, own.getReason(), own.getFailedOp(), own.getDetail(), nowMs),
                     timestamp);
             return;
         }
@@ -198,7 +198,8 @@ final class Coordinator {
                        long timestamp) {
         String id = state.getTransactionId();
         decide(state, false, nowMs, timestamp);
-        output.answer(state.getRequest(), aborted(state.getRequest(), reason, failedOp, detail, nowMs), timestamp);
+        output.answer(state.getRequest(), Outcomes.aborted(state.getRequest(), reason, failedOp, detail, nowMs),
+                timestamp);
         forget(state);
     }
 
@@ -221,18 +222,6 @@ final class Coordinator {
                         new Decision(commit, keys.getOrDefault(target, List.of()))));
             }
         }
-    }
-
-    private static Outcome aborted(Request request, RejectReason reason, Integer failedOp, String detail, long nowMs) {
-        return Outcome.newBuilder()
-                .setRequestId(request.getRequestId())
-                .setStatus(OutcomeStatus.ABORTED)
-                .setReason(reason)
-                .setFailedOp(failedOp)
-                .setDetail(detail)
-                .setTransactionId(request.getRequestId())
-                .setTimestampMs(nowMs)
-                .build();
     }
 
     private static List<Integer> missingVotes(TransactionState state) {

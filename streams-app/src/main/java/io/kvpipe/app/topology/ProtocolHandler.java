@@ -8,11 +8,7 @@ import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.Vote;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.ProtocolValue;
-import io.kvpipe.schemas.registry.SchemaRegistryException;
-import io.kvpipe.schemas.serde.AvroDeserializer;
-import io.kvpipe.schemas.serde.UnknownSchemaException;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.processor.api.RecordMetadata;
 
@@ -30,14 +26,15 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
 final class ProtocolHandler {
 
     private final TopologySettings settings;
-    private final AvroDeserializer<Object> values;
+    private final UnionValueReader values;
     private final TaskOutput output;
     private final Participant participant;
     private final Coordinator coordinator;
 
     ProtocolHandler(TopologySettings settings, TaskState state) {
         this.settings = settings;
-        this.values = new AvroDeserializer<>(settings.registry(), ProtocolValue.SCHEMA);
+        this.values = new UnionValueReader(settings.registry(), ProtocolValue.SCHEMA, "a ProtocolMessage",
+                "a ProtocolMessage or a ProtocolBatch");
         this.output = state.output();
         this.participant = state.participant();
         this.coordinator = state.coordinator();
@@ -54,33 +51,16 @@ final class ProtocolHandler {
 
     /** The messages of {@code record}, or none when it is dead-lettered. */
     private List<ProtocolMessage> decode(Record<byte[], byte[]> record, RecordMetadata source, long nowMs) {
-        if (record.value() == null) {
-            output.deadLetter(record, source, DeadLetterReason.UNDECODABLE,
-                    "the record has no value (a tombstone), not a ProtocolMessage", nowMs);
+        UnionValueReader.Read read = values.read(source.topic(), record.value());
+        if (read instanceof UnionValueReader.Bad bad) {
+            output.deadLetter(record, source, bad.reason(), bad.detail(), nowMs);
             return List.of();
         }
-        try {
-            List<ProtocolMessage> messages = ProtocolValue.messages(values.deserialize(source.topic(), record.value()));
-            if (messages.isEmpty()) {
-                output.deadLetter(record, source, DeadLetterReason.MALFORMED_REQUEST, "the batch holds no messages",
-                        nowMs);
-            }
-            return messages;
-        } catch (UnknownSchemaException e) {
-            output.deadLetter(record, source, DeadLetterReason.UNKNOWN_SCHEMA, "the value names schema id "
-                    + e.schemaId() + ", which does not resolve to a usable Avro schema", nowMs);
-        } catch (SerializationException e) {
-            SchemaRegistryException registryFailure = RequestDecoder.registryFailure(e);
-            if (registryFailure != null) {
-                throw new SchemaRegistryUnavailableException("The schema registry could not resolve the schema of a "
-                        + "record of " + source.topic() + "; the record will be retried: " + registryFailure.getMessage(), e);
-            }
-            output.deadLetter(record, source, DeadLetterReason.UNDECODABLE, "the value is not a ProtocolMessage or a "
-                    + "ProtocolBatch in the Confluent Avro wire format: " + e.getMessage(), nowMs);
-        } catch (IllegalArgumentException e) {
-            output.deadLetter(record, source, DeadLetterReason.UNDECODABLE, e.getMessage(), nowMs);
+        List<ProtocolMessage> messages = ProtocolValue.messages(((UnionValueReader.Value) read).datum());
+        if (messages.isEmpty()) {
+            output.deadLetter(record, source, DeadLetterReason.MALFORMED_REQUEST, "the batch holds no messages", nowMs);
         }
-        return List.of();
+        return messages;
     }
 
     private void handle(Record<byte[], byte[]> record, RecordMetadata source, ProtocolMessage message, String which,

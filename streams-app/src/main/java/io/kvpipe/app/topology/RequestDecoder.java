@@ -5,12 +5,8 @@ import io.kvpipe.avro.Request;
 import io.kvpipe.avro.RequestBatch;
 import io.kvpipe.schemas.RequestsValue;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
-import io.kvpipe.schemas.registry.SchemaRegistryException;
-import io.kvpipe.schemas.serde.AvroDeserializer;
-import io.kvpipe.schemas.serde.UnknownSchemaException;
 import java.nio.charset.CharacterCodingException;
 import java.util.List;
-import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Turns a requests-topic record's raw bytes into its {@link Request}s, or says why it cannot.
@@ -43,10 +39,10 @@ final class RequestDecoder {
     /** Bad input, to be dead-lettered. */
     record Undecodable(DeadLetterReason reason, String detail) implements Decoding {}
 
-    private final AvroDeserializer<Object> values;
+    private final UnionValueReader values;
 
     RequestDecoder(SchemaRegistryClient registry) {
-        this.values = new AvroDeserializer<>(registry, RequestsValue.SCHEMA);
+        this.values = new UnionValueReader(registry, RequestsValue.SCHEMA, "a Request", "a Request or a RequestBatch");
     }
 
     /**
@@ -61,25 +57,11 @@ final class RequestDecoder {
                 return new Undecodable(DeadLetterReason.UNDECODABLE, "the record key is not valid UTF-8");
             }
         }
-        if (value == null) {
-            return new Undecodable(DeadLetterReason.UNDECODABLE, "the record has no value (a tombstone), not a Request");
+        UnionValueReader.Read read = values.read(topic, value);
+        if (read instanceof UnionValueReader.Bad bad) {
+            return new Undecodable(bad.reason(), bad.detail());
         }
-        Object decoded;
-        try {
-            decoded = values.deserialize(topic, value);
-        } catch (UnknownSchemaException e) {
-            return new Undecodable(DeadLetterReason.UNKNOWN_SCHEMA, "the value names schema id " + e.schemaId()
-                    + ", which does not resolve to a usable Avro schema: " + e.getCause().getMessage());
-        } catch (SerializationException e) {
-            SchemaRegistryException registryFailure = registryFailure(e);
-            if (registryFailure != null) {
-                throw new SchemaRegistryUnavailableException(
-                        "The schema registry could not resolve the schema of a record of " + topic
-                                + "; the record will be retried: " + registryFailure.getMessage(), e);
-            }
-            return new Undecodable(DeadLetterReason.UNDECODABLE, "the value is not a Request or a RequestBatch in the "
-                    + "Confluent Avro wire format: " + e.getMessage());
-        }
+        Object decoded = ((UnionValueReader.Value) read).datum();
         if (decoded instanceof Request request) {
             return new Decoded(routingKey, List.of(request), false);
         }
@@ -88,18 +70,5 @@ final class RequestDecoder {
         }
         return new Undecodable(DeadLetterReason.UNDECODABLE, "the value decoded to "
                 + (decoded == null ? "null" : decoded.getClass().getName()) + ", not a Request or a RequestBatch");
-    }
-
-    /** The registry error behind a deserialization failure, if that is what it was. */
-    static SchemaRegistryException registryFailure(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SchemaRegistryException registryException) {
-                return registryException;
-            }
-            if (cause.getCause() == cause) {
-                break;
-            }
-        }
-        return null;
     }
 }

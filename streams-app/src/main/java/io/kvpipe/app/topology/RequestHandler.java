@@ -66,7 +66,8 @@ final class RequestHandler {
                     + Limits.MAX_BATCH_REQUESTS;
             output.deadLetter(record, source, DeadLetterReason.MALFORMED_REQUEST, detail, nowMs);
             for (Request request : requests) {
-                output.reply(request, invalidRequest(request, detail, null, nowMs), record.timestamp());
+                output.reply(request, Outcomes.rejected(request, RejectReason.INVALID_REQUEST, null, detail, nowMs),
+                        record.timestamp());
             }
             return;
         }
@@ -90,7 +91,8 @@ final class RequestHandler {
                 output.deadLetter(record, source, why.deadLetterReason(), detail, nowMs);
             }
             if (why.answerable()) {
-                output.reply(request, invalidRequest(request, why.detail(), why.failedOp(), nowMs), record.timestamp());
+                output.reply(request, Outcomes.rejected(request, RejectReason.INVALID_REQUEST, why.failedOp(),
+                        why.detail(), nowMs), record.timestamp());
             }
             return;
         }
@@ -115,17 +117,6 @@ final class RequestHandler {
         output.answer(request, apply(record, request, source, nowMs), record.timestamp());
     }
 
-    private static Outcome invalidRequest(Request request, String detail, Integer failedOp, long nowMs) {
-        return Outcome.newBuilder()
-                .setRequestId(request.getRequestId())
-                .setStatus(OutcomeStatus.REJECTED)
-                .setReason(RejectReason.INVALID_REQUEST)
-                .setFailedOp(failedOp)
-                .setDetail(detail)
-                .setTimestampMs(nowMs)
-                .build();
-    }
-
     /** Decides and applies a request whose keys are all this partition's, in this one step. */
     private Outcome apply(Record<byte[], byte[]> record, Request request, RecordMetadata source, long nowMs) {
         List<Operation> ops = request.getOps();
@@ -133,7 +124,7 @@ final class RequestHandler {
             String holder = participant.lockHolder(ops.get(i).getKey());
             if (holder != null) {
                 // Never applied around a prepared transaction's lock: its staged write could still commit.
-                return rejected(request, RejectReason.LOCK_CONFLICT, i, "op " + i + ": the key "
+                return Outcomes.rejected(request, RejectReason.LOCK_CONFLICT, i, "op " + i + ": the key "
                         + Text.quote(ops.get(i).getKey()) + " is locked by transaction " + Text.quote(holder)
                         + ", which is waiting for its decision", nowMs);
             }
@@ -141,7 +132,7 @@ final class RequestHandler {
         OnePhaseCommit.Decision decision = OnePhaseCommit.decide(ops, kv::get, request.getRequestId(),
                 source.partition(), source.offset(), nowMs);
         if (decision instanceof OnePhaseCommit.Reject reject) {
-            return rejected(request, reject.reason(), reject.failedOp(), reject.detail(), nowMs);
+            return Outcomes.rejected(request, reject.reason(), reject.failedOp(), reject.detail(), nowMs);
         }
         OnePhaseCommit.Commit commit = (OnePhaseCommit.Commit) decision;
         for (OnePhaseCommit.Write write : commit.writes()) {
@@ -155,17 +146,6 @@ final class RequestHandler {
                 .setStatus(OutcomeStatus.COMMITTED)
                 .setTransactionId(ops.size() > 1 ? request.getRequestId() : null)
                 .setVersions(commit.versions())
-                .setTimestampMs(nowMs)
-                .build();
-    }
-
-    private static Outcome rejected(Request request, RejectReason reason, int failedOp, String detail, long nowMs) {
-        return Outcome.newBuilder()
-                .setRequestId(request.getRequestId())
-                .setStatus(OutcomeStatus.REJECTED)
-                .setReason(reason)
-                .setFailedOp(failedOp)
-                .setDetail(detail)
                 .setTimestampMs(nowMs)
                 .build();
     }

@@ -25,12 +25,14 @@ import org.apache.kafka.streams.processor.TimestampExtractor;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * The request-processing topology: each task owns one partition of the requests topic and the
- * keys that hash to it, and applies that partition's requests one at a time, each atomically.
+ * The request-processing topology: each task owns one partition of the requests topic (and the
+ * same partition of the co-partitioned protocol topic) and the keys that hash to it, and applies
+ * that partition's requests one at a time, each atomically; transactions over keys of several
+ * partitions commit by two-phase commit between the tasks ({@link Coordinator}, {@link Participant}).
  *
  * <h2>Per request record</h2>
  * A record holds one {@code Request} or a {@code RequestBatch} of them ({@code RequestsValue}). A
- * batch's requests go through steps 2 to 5 one after the other, in order, each as if it were a
+ * batch's requests go through steps 2 to 6 one after the other, in order, each as if it were a
  * record of its own at the batch's offset: its own validation, dedup, outcome and change events,
  * independent of the others' success or failure. A dead letter for one of them carries the whole
  * record's bytes and says which request it was ({@code request i of a batch of n (request id
@@ -48,11 +50,14 @@ import org.apache.kafka.streams.state.Stores;
  *   <li><b>Validate</b> (sizes, keys, actions, routing; see {@code RequestValidator}). Bad input
  *       becomes a {@code DeadLetter} (reason, detail, original bytes, source topic, partition and
  *       offset, instance id, time) and a {@code REJECTED / INVALID_REQUEST} outcome with the same
- *       detail. A multi-op request whose keys span partitions is only rejected ("cross-partition
- *       transactions are not supported yet"), not dead-lettered.</li>
+ *       detail.</li>
  *   <li><b>Deduplicate</b>: a request id whose outcome is remembered gets that first outcome again,
- *       sent to the reply partition of the retry, and nothing else happens.</li>
- *   <li><b>Decide and apply</b> all operations at once (one-phase: all keys are this partition's):
+ *       sent to the reply partition of the retry, and nothing else happens; a repeat of a
+ *       transaction still in flight waits for its outcome.</li>
+ *   <li><b>Cross-partition transaction</b>: this task coordinates it by two-phase commit over the
+ *       protocol topic ({@link Coordinator}); its outcome comes when it is decided.</li>
+ *   <li><b>Decide and apply</b> all operations at once (one-phase: all keys are this partition's;
+ *       a key locked by a prepared transaction is rejected {@code LOCK_CONFLICT}):
  *       semantics in {@code OnePhaseCommit}. A commit writes the {@link StoreNames#KV} store,
  *       publishes one {@code ChangeEvent} per changed key and a {@code COMMITTED} outcome whose
  *       versions carry the read-your-writes position (this partition, the request's offset). A
@@ -62,7 +67,8 @@ import org.apache.kafka.streams.state.Stores;
  *       for the dedup retention. Outcomes of invalid requests are not remembered: a retry is judged
  *       the same way again.</li>
  * </ol>
- * Every record, and a wall-clock punctuator every 100 ms, ticks the {@code ProcessingLiveness}.
+ * Every record, and a wall-clock punctuation every 100 ms, ticks the {@code ProcessingLiveness}
+ * ({@link TaskProcessor}).
  * The dedup store is a window store whose retention is the dedup retention: an outcome is
  * remembered with one store write (one changelog record), and outcomes older than the retention
  * are forgotten exactly at lookup and dropped by whole time segments, with no tombstones and no

@@ -1,0 +1,35 @@
+package io.kvpipe.app.topology;
+
+import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.OutcomeStatus;
+import io.kvpipe.avro.RejectReason;
+import io.kvpipe.avro.Request;
+
+/** The outcomes of requests that did not commit, built the same way wherever they are decided. */
+final class Outcomes {
+
+    private Outcomes() {}
+
+    /** {@code REJECTED}: an invalid request, or one decided in one step whose condition failed. */
+    static Outcome rejected(Request request, RejectReason reason, Integer failedOp, String detail, long nowMs) {
+        return notCommitted(request, OutcomeStatus.REJECTED, reason, failedOp, detail, null, nowMs);
+    }
+
+    /** {@code ABORTED}: a cross-partition transaction (its id is the request id) that did not commit. */
+    static Outcome aborted(Request request, RejectReason reason, Integer failedOp, String detail, long nowMs) {
+        return notCommitted(request, OutcomeStatus.ABORTED, reason, failedOp, detail, request.getRequestId(), nowMs);
+    }
+
+    private static Outcome notCommitted(Request request, OutcomeStatus status, RejectReason reason, Integer failedOp,
+                                        String detail, String transactionId, long nowMs) {
+        return Outcome.newBuilder()
+                .setRequestId(request.getRequestId())
+                .setStatus(status)
+                .setReason(reason)
+                .setFailedOp(failedOp)
+                .setDetail(detail)
+                .setTransactionId(transactionId)
+                .setTimestampMs(nowMs)
+                .build();
+    }
+}
