@@ -33,9 +33,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -154,6 +159,23 @@ class ReplicatedStateIT {
             assertThat(written.positionToken()).isEqualTo(written.partition() + ":v" + written.version());
             JsonNode read = get("b", written.key(), written.positionToken());
             assertThat(read.get("version").asLong()).isEqualTo(written.version());
+        }
+    }
+
+    @Test
+    void theInMemoryStoresOfWhatIsInFlightHaveChangelogsCompactedWithinMinutes() throws Exception {
+        // Locks and undecided transactions live in memory and are restored from the start of their
+        // changelogs, so those must not keep a day of put-and-tombstone pairs as Kafka's defaults would.
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                environment.bootstrapServers()))) {
+            for (String store : List.of(StoreNames.LOCKS, StoreNames.TXNS)) {
+                ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "kv-app-" + store + "-changelog");
+                Config config = admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+                assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(store).isEqualTo("compact");
+                assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).value()).as(store).isEqualTo("60000");
+                assertThat(config.get(TopicConfig.DELETE_RETENTION_MS_CONFIG).value()).as(store).isEqualTo("900000");
+                assertThat(config.get(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG).value()).as(store).isEqualTo("0.1");
+            }
         }
     }
 

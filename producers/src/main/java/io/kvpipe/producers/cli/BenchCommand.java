@@ -61,9 +61,9 @@ final class BenchCommand implements Callable<Integer> {
             description = "Distinct keys transactions pick from; large, so that lock conflicts are rare (default: ${DEFAULT-VALUE}).")
     int txnKeySpace;
 
-    @Option(names = "--txn-in-flight", defaultValue = "" + TransactionSettings.DEFAULT_IN_FLIGHT, paramLabel = "N",
-            description = "Outstanding transactions per client (default: ${DEFAULT-VALUE}).")
-    int txnInFlight;
+    @Option(names = "--txn-in-flight", paramLabel = "N",
+            description = "Outstanding transactions per client (default: as --in-flight, so every mode runs at the same concurrency).")
+    Integer txnInFlight;
 
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
@@ -75,7 +75,8 @@ final class BenchCommand implements Callable<Integer> {
         }
         TransactionSettings txn;
         try {
-            txn = new TransactionSettings(txnKeys, crossShare, txnRequests, txnKeySpace, txnInFlight);
+            txn = new TransactionSettings(txnKeys, crossShare, txnRequests, txnKeySpace,
+                    txnInFlight == null ? inFlight : txnInFlight);
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage(), e);
         }

@@ -153,7 +153,11 @@ final class Participant {
      * does nothing.
      */
     void decide(String transactionId, boolean commit, List<String> keys, long nowMs, long timestamp) {
-        if (decisions.find(transactionId, nowMs) != null) {
+        // Holding a lock of the transaction means this is its first decision here (a decision
+        // releases them all), so the memory need not be searched; that search is left to the rare
+        // decisions that find no lock: a repeat, a no voter, or a decision before its prepare.
+        boolean holdsLocks = keys.stream().anyMatch(key -> transactionId.equals(lockHolder(key)));
+        if (!holdsLocks && decisions.find(transactionId, nowMs) != null) {
             return;
         }
         decisions.remember(transactionId, nowMs, commit ? COMMITTED : ABORTED);
