@@ -17,9 +17,13 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * The main job's demonstration: writes through the producer API (as an application would), shows
- * progress, sums up throughput and latency, and reads a few keys back over the query endpoints.
+ * progress, sums up throughput and latency, runs transfers between accounts as transactions
+ * ({@link DemoTransfers}), and reads a few keys back over the query endpoints.
  */
 final class DemoWorkload {
+
+    private static final int TRANSFER_ACCOUNTS = 5_000;
+    private static final int TRANSFERS = 2_000;
 
     private final PrintStream out;
 
@@ -46,6 +50,9 @@ final class DemoWorkload {
                         + "latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 result.committed(), result.rejected(), result.failed(), result.seconds(), result.throughput(),
                 result.percentileMs(50), result.percentileMs(99), result.latencyMicros().getMaxValue() / 1000.0);
+        try (KvClient client = KvClient.create(config)) {
+            new DemoTransfers(out).run(client, app.queryUrl(), TRANSFER_ACCOUNTS, TRANSFERS);
+        }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         for (String key : List.of("key-0", "key-" + keys / 2, "key-" + (keys - 1))) {
             String url = app.queryUrl() + "/kv/" + key;

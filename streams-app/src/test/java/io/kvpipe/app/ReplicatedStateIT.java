@@ -16,7 +16,9 @@ import io.kvpipe.producers.client.WriteResult;
 import io.kvpipe.producers.client.WrittenKey;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.serde.AvroDeserializer;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -177,6 +179,20 @@ class ReplicatedStateIT {
                 assertThat(config.get(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG).value()).as(store).isEqualTo("0.1");
             }
         }
+    }
+
+    @Test
+    void theDemoTransfersKeepTheSumOfTheBalancesAcrossPartitions() throws Exception {
+        ByteArrayOutputStream printed = new ByteArrayOutputStream();
+
+        DemoTransfers.Summary summary = new DemoTransfers(new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .run(client, instances.get("a").queryUrl(), 200, 300);
+
+        assertThat(summary.ended().getOrDefault("committed", 0)).isGreaterThan(0);
+        assertThat(summary.ended().keySet()).allMatch(how -> how.equals("committed") || how.startsWith("aborted"));
+        assertThat(summary.sum()).isEqualTo(summary.openingSum()).isEqualTo(200_000L);
+        assertThat(summary.oneTransfer().path("status").asText()).isEqualTo("committed");
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("sum of the 200 balances over GET /kv: 200,000");
     }
 
     @Test
