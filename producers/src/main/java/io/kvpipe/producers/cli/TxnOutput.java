@@ -33,9 +33,13 @@ final class TxnOutput {
             return s.toString();
         }
         s.append(' ').append(result.reason().map(Enum::name).orElse("OTHER"));
-        failed(ops, result).ifPresent(i -> s.append(" op=").append(i).append(' ').append(name(ops.get(i)))
+        Optional<Integer> failed = failed(ops, result);
+        failed.ifPresent(i -> s.append(" op=").append(i).append(' ').append(name(ops.get(i)))
                 .append(' ').append(ops.get(i).key()));
-        result.detail().ifPresent(d -> s.append(": ").append(d));
+        // The pipeline's detail names the op too ("op 1: ..."); the line has just said which.
+        String opPrefix = failed.map(i -> "op " + i + ": ").orElse(null);
+        result.detail().ifPresent(d -> s.append(": ")
+                .append(opPrefix != null && d.startsWith(opPrefix) ? d.substring(opPrefix.length()) : d));
         return s.toString();
     }
 

@@ -55,6 +55,15 @@ class TxnOutputTest {
     }
 
     @Test
+    void theDetailDoesNotNameTheFailedOpASecondTime() {
+        WriteResult overdraft = WriteResult.of(Outcome.newBuilder().setRequestId("r-4").setStatus(OutcomeStatus.ABORTED)
+                .setReason(RejectReason.BELOW_FLOOR).setFailedOp(0).setDetail("op 0: 10 + -30 = -20 is below the floor 0")
+                .setTimestampMs(1).build());
+        assertThat(TxnOutput.text(OPS, overdraft))
+                .isEqualTo("aborted r-4 BELOW_FLOOR op=0 add a: 10 + -30 = -20 is below the floor 0");
+    }
+
+    @Test
     void json() {
         assertThat(TxnOutput.json(OPS, committed())).isEqualTo("{\"status\":\"committed\",\"requestId\":\"r-1\","
                 + "\"transactionId\":\"r-1\",\"ops\":["
