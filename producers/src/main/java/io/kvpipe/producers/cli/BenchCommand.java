@@ -40,8 +40,9 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--partitions", defaultValue = "8", description = "Partitions of the raw and peer topics; match the pipeline's (default: ${DEFAULT-VALUE}).")
     int partitions;
 
-    @Option(names = "--warmup", defaultValue = "0", description = "Unmeasured requests (records) each of the three runs first, "
-            + "so all are compared warm; 0 measures from cold (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--warmup", defaultValue = "50000", description = "Unmeasured requests (records, transactions) each run "
+            + "first, so all are compared warm, not by how much of their code the JVMs had compiled; 0 measures from cold "
+            + "(default: ${DEFAULT-VALUE}).")
     int warmUp;
 
     @Option(names = "--txn-keys", split = ",", paramLabel = "N[,N...]",
