@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
         "  del:KEY                delete KEY",
         "  cas:KEY@N=VALUE        set KEY to VALUE if KEY is at version N (cas:KEY@absent=VALUE: if absent)",
         "  add:KEY+N, add:KEY-N   add to the number at KEY (absent counts as 0)",
-        "  add:KEY-N>=F           ... unless the result would fall below F",
+        "  add:KEY-N>=F           ... unless the result would fall below F (quote it: a shell reads '>' as a redirect)",
         "  check:KEY@N            KEY must be at version N (check:KEY@absent: must be absent)",
         "Keys may hold ':' and '@'; in put and cas the key ends at the first '='.",
         "Prints the outcome; with it committed, each op's key and new version."},
