@@ -16,6 +16,7 @@ import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -23,6 +24,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.Collection;
 import java.util.List;
 import org.apache.kafka.streams.KafkaStreams;
@@ -60,6 +63,10 @@ public final class QueryServer implements AutoCloseable {
     private final TxnReader txns;
     private final PrometheusMeterRegistry registry;
     private final boolean ownsRegistry;
+    /** How often the Kafka Streams metrics are looked over for new ones (tasks come and go). */
+    static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
+
+    private final ScheduledExecutorService metricsRefresh;
     private final KafkaStreamsMetrics streamsMetrics;
     private final JvmGcMetrics gcMetrics;
     private final Javalin app;
@@ -82,7 +89,15 @@ public final class QueryServer implements AutoCloseable {
                 host -> membership.statusAt(Endpoints.of(host)), forwarder);
         this.ownsRegistry = settings.meterRegistry() == null;
         this.registry = ownsRegistry ? new PrometheusMeterRegistry(PrometheusConfig.DEFAULT) : settings.meterRegistry();
-        this.streamsMetrics = new KafkaStreamsMetrics(streams);
+        // Task, processor and store metrics exist only once tasks are assigned (and change with every
+        // rebalance); Micrometer binds new Kafka metrics when it refreshes, every minute by default,
+        // so /metrics would lack them for the first minute after a start or a rebalance.
+        this.metricsRefresh = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "kvpipe-metrics-refresh");
+            thread.setDaemon(true);
+            return thread;
+        });
+        this.streamsMetrics = new KafkaStreamsMetrics(streams, Tags.empty(), metricsRefresh, METRICS_REFRESH);
         this.streamsMetrics.bindTo(registry);
         this.gcMetrics = new JvmGcMetrics();
         this.gcMetrics.bindTo(registry);
@@ -272,6 +287,7 @@ public final class QueryServer implements AutoCloseable {
 
     private void closeMetrics() {
         streamsMetrics.close();
+        metricsRefresh.shutdownNow();
         gcMetrics.close();
         if (ownsRegistry) {
             registry.close();

@@ -248,6 +248,10 @@ class QueryClusterIT {
             JsonNode health = getJson(instance, "/health", 200);
             assertThat(health.get("status").asText()).isEqualTo("UP");
             assertThat(get(instance, "/metrics").body()).contains("kafka_stream_").contains("jvm_");
+            // Task-level metrics appear once tasks exist, within a refresh (not Micrometer's default minute)
+            await().atMost(QueryServer.METRICS_REFRESH.multipliedBy(3))
+                    .untilAsserted(() -> assertThat(get(instance, "/metrics").body())
+                            .contains("kafka_stream_task_").contains("kafka_stream_processor_node_record_e2e_latency"));
         }
 
         // The primary's instance stops beating. Until Kafka Streams moves its partitions it still
