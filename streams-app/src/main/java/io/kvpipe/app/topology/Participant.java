@@ -153,15 +153,13 @@ final class Participant {
      * does nothing.
      */
     void decide(String transactionId, boolean commit, List<String> keys, long nowMs, long timestamp) {
-        // Holding a lock of the transaction means this is its first decision here (a decision
+        // Releasing a lock of the transaction means this is its first decision here (a decision
         // releases them all), so the memory need not be searched; that search is left to the rare
         // decisions that find no lock: a repeat, a no voter, or a decision before its prepare.
-        boolean holdsLocks = keys.stream().anyMatch(key -> transactionId.equals(lockHolder(key)));
-        if (!holdsLocks && decisions.find(transactionId, nowMs) != null) {
-            return;
+        boolean released = release(transactionId, commit, keys, nowMs, timestamp);
+        if (released || decisions.find(transactionId, nowMs) == null) {
+            decisions.remember(transactionId, nowMs, commit ? COMMITTED : ABORTED);
         }
-        decisions.remember(transactionId, nowMs, commit ? COMMITTED : ABORTED);
-        release(transactionId, commit, keys, nowMs, timestamp);
     }
 
     /** The coordinator's own keys: no memory of decisions (see the class comment). */
@@ -169,7 +167,9 @@ final class Participant {
         release(transactionId, commit, keys, nowMs, timestamp);
     }
 
-    private void release(String transactionId, boolean commit, List<String> keys, long nowMs, long timestamp) {
+    /** Whether any of {@code keys} was locked by {@code transactionId} (and is released now). */
+    private boolean release(String transactionId, boolean commit, List<String> keys, long nowMs, long timestamp) {
+        boolean released = false;
         for (String key : keys) {
             Lock lock = locks.get(key);
             if (lock == null || !lock.getTransactionId().equals(transactionId)) {
@@ -182,7 +182,9 @@ final class Participant {
                 output.change(key, applied, timestamp);
             }
             locks.delete(key);
+            released = true;
         }
+        return released;
     }
 
     /** The transaction holding {@code key}'s lock, or null. */
