@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kvpipe.producers.client.Op;
 import io.kvpipe.producers.client.WriteResult;
+import io.kvpipe.producers.client.internals.FailureDetail;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -36,10 +37,7 @@ final class TxnOutput {
         Optional<Integer> failed = failed(ops, result);
         failed.ifPresent(i -> s.append(" op=").append(i).append(' ').append(name(ops.get(i)))
                 .append(' ').append(ops.get(i).key()));
-        // The pipeline's detail names the op too ("op 1: ..."); the line has just said which.
-        String opPrefix = failed.map(i -> "op " + i + ": ").orElse(null);
-        result.detail().ifPresent(d -> s.append(": ")
-                .append(opPrefix != null && d.startsWith(opPrefix) ? d.substring(opPrefix.length()) : d));
+        result.detail().ifPresent(d -> s.append(": ").append(FailureDetail.afterOp(d, failed.orElse(null))));
         return s.toString();
     }
 

@@ -2,6 +2,7 @@ package io.kvpipe.producers.client;
 
 import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Outcome;
+import io.kvpipe.producers.client.internals.FailureDetail;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -168,7 +169,7 @@ public final class WriteResult {
                 s.append(" op=").append(failedOp);
             }
             if (detail != null) {
-                s.append(": ").append(detail);
+                s.append(": ").append(FailureDetail.afterOp(detail, failedOp));
             }
         }
         return s.toString();

@@ -72,6 +72,12 @@ class WriteResultTest {
         assertThat(rejected.reason()).contains(RejectReason.BELOW_FLOOR);
         assertThat(rejected.failedOp()).hasValue(1);
         assertThat(rejected).hasToString("rejected r2 BELOW_FLOOR op=1: 50 < 0");
+        // The pipeline's own detail starts with the op it names; the line says it once
+        WriteResult locked = WriteResult.of(Outcome.newBuilder().setRequestId("r4").setStatus(OutcomeStatus.ABORTED)
+                .setReason(io.kvpipe.avro.RejectReason.LOCK_CONFLICT).setFailedOp(1)
+                .setDetail("op 1: the key 'b' is locked by transaction 't'").setTimestampMs(1).build());
+        assertThat(locked.detail()).contains("op 1: the key 'b' is locked by transaction 't'");
+        assertThat(locked).hasToString("aborted r4 LOCK_CONFLICT op=1: the key 'b' is locked by transaction 't'");
 
         WriteResult aborted = WriteResult.of(Outcome.newBuilder().setRequestId("r3").setStatus(OutcomeStatus.ABORTED)
                 .setReason(io.kvpipe.avro.RejectReason.TIMEOUT).setTimestampMs(1).build());
