@@ -25,6 +25,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * The demo's transaction part: random transfers between accounts, each a guarded debit and a credit
@@ -97,12 +98,10 @@ final class DemoTransfers {
         // A participant applies its writes when it processes the decision, after the outcome went
         // out: each read waits for the newest version this demo saw committed (read-your-writes).
         Map<String, WrittenKey> newest = new TreeMap<>();
-        for (CompletableFuture<WriteResult> write : concat(opened, all)) {
-            WriteResult result = write.getNow(null);
-            if (result != null && result.isCommitted()) {
-                result.writes().forEach(w -> newest.merge(w.key(), w, (a, b) -> a.version() >= b.version() ? a : b));
-            }
-        }
+        Stream.concat(opened.stream(), all.stream()).map(write -> write.getNow(null))
+                .filter(result -> result != null && result.isCommitted())
+                .forEach(result -> result.writes()
+                        .forEach(w -> newest.merge(w.key(), w, (a, b) -> a.version() >= b.version() ? a : b)));
         long sum = 0;
         for (String name : names) {
             String position = URLEncoder.encode(newest.get(name).positionToken(), StandardCharsets.UTF_8);
@@ -122,12 +121,6 @@ final class DemoTransfers {
             }
         }
         return new Summary(Map.copyOf(ended), accounts * OPENING_BALANCE, sum, shown);
-    }
-
-    private static <T> List<T> concat(List<T> first, List<T> second) {
-        List<T> both = new ArrayList<>(first);
-        both.addAll(second);
-        return both;
     }
 
     private JsonNode get(String url) throws IOException, InterruptedException {
