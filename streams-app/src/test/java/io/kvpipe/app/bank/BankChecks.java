@@ -361,6 +361,21 @@ final class BankChecks {
         return new ArrayList<>(all.keySet());
     }
 
+    /**
+     * How the workload's end went: {@code resent} transfers whose future failed were sent again
+     * with the same id to learn their outcome, and whether every future completed ({@code drained})
+     * within {@code drainWait} of the stop.
+     */
+    void drain(int resent, boolean drained, Duration drainWait) {
+        if (resent > 0) {
+            note(resent + " transfers whose future failed were sent again with the same id to learn their outcome");
+        }
+        if (!drained) {
+            failure("not every transfer's future completed within " + drainWait.toSeconds()
+                    + " s after the workload stopped");
+        }
+    }
+
     void note(String line) {
         out.println(line);
     }

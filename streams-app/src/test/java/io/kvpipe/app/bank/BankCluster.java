@@ -150,6 +150,15 @@ final class BankCluster implements AutoCloseable {
         return StoreViews.describeAssignment(inJvmStreams().get(0), requestsTopic());
     }
 
+    /** {@code count} clients, {@code bank-client-0} and on, each waiting {@code requestTimeout} for an outcome. */
+    List<KvClient> newClients(int count, Duration requestTimeout) {
+        List<KvClient> made = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            made.add(newClient("bank-client-" + i, requestTimeout));
+        }
+        return made;
+    }
+
     KvClient newClient(String id, Duration requestTimeout) {
         KvClient client = KvClient.create(KvClientConfig.builder()
                 .bootstrapServers(environment.bootstrapServers())

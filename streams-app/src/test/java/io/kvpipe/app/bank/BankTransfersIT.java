@@ -6,7 +6,6 @@ import io.kvpipe.producers.client.KvClient;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -59,27 +58,19 @@ class BankTransfersIT {
             out.println("assignment: " + cluster.describeAssignment());
             Bank bank = new Bank(ACCOUNTS, PARTITIONS);
             assertThat(bank.accountsByPartition()).hasSize(PARTITIONS);
-            List<KvClient> clients = new ArrayList<>();
-            for (int i = 0; i < settings.clients(); i++) {
-                clients.add(cluster.newClient("bank-client-" + i, bound.plusSeconds(60)));
-            }
+            List<KvClient> clients = cluster.newClients(settings.clients(), bound.plusSeconds(60));
             bank.seed(clients.get(0), Duration.ofSeconds(60));
 
             // When: the clients transfer money at random
             Bank.Workload workload = bank.new Workload(clients, settings.inFlight(), settings.crossShare(), settings.seed()).start();
             Thread.sleep(settings.duration().toMillis());
-            boolean drained = workload.stopAndDrain(bound.plusSeconds(30));
+            Duration drainWait = bound.plusSeconds(30);
+            boolean drained = workload.stopAndDrain(drainWait);
             int resent = bank.resolveUnknown(clients, Duration.ofSeconds(60));
 
             // Then: every transfer ended in time, and the books are right everywhere
             BankChecks checks = new BankChecks(bank, out);
-            if (resent > 0) {
-                checks.note(resent + " transfers whose future failed were sent again with the same id to learn their outcome");
-            }
-            if (!drained) {
-                checks.failure("not every transfer's future completed within " + bound.plusSeconds(30).toSeconds()
-                        + " s after the workload stopped");
-            }
+            checks.drain(resent, drained, drainWait);
             checks.outcomes("BankTransfersIT: 3 in-JVM instances, " + PARTITIONS + " partitions, " + ACCOUNTS + " accounts",
                     workload.seconds(), bound);
             checks.timeline(workload.startNanos(), 5);

@@ -7,7 +7,6 @@ import io.kvpipe.producers.client.KvClient;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -72,10 +71,7 @@ class BankTransfersKillIT {
             out.println("assignment: " + cluster.describeAssignment());
             Bank bank = new Bank(ACCOUNTS, PARTITIONS);
             assertThat(bank.accountsByPartition()).hasSize(PARTITIONS);
-            List<KvClient> clients = new ArrayList<>();
-            for (int i = 0; i < settings.clients(); i++) {
-                clients.add(cluster.newClient("bank-client-" + i, BOUND.plusSeconds(60)));
-            }
+            List<KvClient> clients = cluster.newClients(settings.clients(), BOUND.plusSeconds(60));
             bank.seed(clients.get(0), Duration.ofSeconds(60));
 
             // When: transfers run, p is killed with SIGKILL in the middle, and started again
@@ -102,20 +98,15 @@ class BankTransfersKillIT {
                     restarted.pid(), seconds(start, restartNanos), seconds(start, upNanos));
             // Run on for at least 15 s with p back, so its return (a rebalance) also happens under load.
             sleepUntil(Math.max(start + settings.duration().toNanos(), upNanos + TimeUnit.SECONDS.toNanos(15)));
-            boolean drained = workload.stopAndDrain(BOUND.plusSeconds(30));
+            Duration drainWait = BOUND.plusSeconds(30);
+            boolean drained = workload.stopAndDrain(drainWait);
             int resent = bank.resolveUnknown(clients, Duration.ofSeconds(60));
             cluster.awaitAssignment(3, Duration.ofSeconds(120));
             out.println("assignment after the run: " + cluster.describeAssignment());
 
             // Then: every transaction ended within the bound, also those in flight at the kill
             BankChecks checks = new BankChecks(bank, out);
-            if (resent > 0) {
-                checks.note(resent + " transfers whose future failed were sent again with the same id to learn their outcome");
-            }
-            if (!drained) {
-                checks.failure("not every transfer's future completed within " + BOUND.plusSeconds(30).toSeconds()
-                        + " s after the workload stopped");
-            }
+            checks.drain(resent, drained, drainWait);
             checks.outcomes("BankTransfersKillIT: 2 in-JVM instances + 1 process killed with SIGKILL and restarted, "
                     + PARTITIONS + " partitions, " + ACCOUNTS + " accounts", workload.seconds(), BOUND);
             checks.timeline(start, 5);
