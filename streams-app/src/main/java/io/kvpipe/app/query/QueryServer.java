@@ -12,11 +12,11 @@ import io.kvpipe.schemas.Limits;
 import io.kvpipe.schemas.ReadPosition;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
@@ -24,10 +24,10 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -57,15 +57,14 @@ public final class QueryServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
     private static final String JSON_TYPE = "application/json";
     private static final String PROMETHEUS_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** How often the Kafka Streams metrics are looked over for new ones (tasks come and go). */
+    static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
 
     private final QueryServerSettings settings;
     private final KvReader reader;
     private final TxnReader txns;
     private final PrometheusMeterRegistry registry;
     private final boolean ownsRegistry;
-    /** How often the Kafka Streams metrics are looked over for new ones (tasks come and go). */
-    static final Duration METRICS_REFRESH = Duration.ofSeconds(5);
-
     private final ScheduledExecutorService metricsRefresh;
     private final KafkaStreamsMetrics streamsMetrics;
     private final JvmGcMetrics gcMetrics;
