@@ -80,7 +80,9 @@ import org.slf4j.LoggerFactory;
  *
  * <h2>How it works</h2>
  * Requests go to the requests topic, to the partition of their routing key (the first op's key) by
- * the {@link ConsistentHashPartitioner}, through one idempotent {@code acks=all} producer. A sender
+ * the {@link ConsistentHashPartitioner}, through one idempotent {@code acks=all} producer; a
+ * transaction over keys of several partitions also goes, as a copy, to the partition of each of its
+ * other keys, so that those participants prepare and vote without waiting for the coordinator. A sender
  * thread writes them; requests of one partition that queued while it was busy share one record, a
  * {@code RequestBatch} (up to {@link KvClientConfig#maxBatchRequests()}), and a request alone is
  * written as a plain {@code Request}, keyed by its routing key. Nothing waits to fill a batch. A
@@ -424,6 +426,10 @@ public final class KvClient implements AutoCloseable {
     private CompletableFuture<WriteResult> send(String requestId, List<? extends Op> ops, Integer timeoutMs) {
         Validation.requestId(requestId);
         Request request = Requests.build(requestId, replyTo, ops, System.currentTimeMillis(), timeoutMs);
+        // A transaction goes to the partition of each of its keys: participants prepare on their
+        // copies without waiting for the coordinator's PREPARE (one commit fewer before the outcome).
+        List<String> copyKeys = ops.size() > 1 ? ops.subList(1, ops.size()).stream().map(Op::key).toList() : List.of();
+        request.setSentToParticipants(!copyKeys.isEmpty());
         if (closed.get()) {
             return CompletableFuture.failedFuture(new ClientClosedException(clientId, requestId));
         }
@@ -443,7 +449,7 @@ public final class KvClient implements AutoCloseable {
                     requestId, e));
             return attempt.future();
         }
-        batcher.enqueue(new RequestBatcher.Queued(Requests.routingKey(ops), body, attempt));
+        batcher.enqueue(new RequestBatcher.Queued(Requests.routingKey(ops), copyKeys, body, attempt));
         return attempt.future();
     }
 

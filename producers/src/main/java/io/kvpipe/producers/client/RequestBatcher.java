@@ -7,7 +7,9 @@ import io.kvpipe.schemas.serde.RequestsWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
@@ -39,8 +41,16 @@ final class RequestBatcher implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RequestBatcher.class);
 
-    /** A request waiting to be written: its Avro encoding and which send attempt of which pending request it is. */
-    record Queued(String routingKey, byte[] body, Attempt attempt) {}
+    /**
+     * A request waiting to be written: its Avro encoding and which send attempt of which pending
+     * request it is. It goes to the partition of {@code routingKey}, and a copy of it to the
+     * partition of each of {@code copyKeys} that differs (a cross-partition transaction sent to
+     * every participant); a copy is only transport, its delivery does not settle the request.
+     */
+    record Queued(String routingKey, List<String> copyKeys, byte[] body, Attempt attempt) {}
+
+    /** One record's share of a write: a request, or a copy of it for the partition of {@code key}. */
+    private record Entry(Queued request, String key, boolean copy) {}
 
     private final Producer<String, byte[]> producer;
     private final String topic;
@@ -179,29 +189,35 @@ final class RequestBatcher implements AutoCloseable {
         if (partitions < 1) {
             throw new IllegalStateException("topic " + topic + " has no partitions");
         }
-        List<List<Queued>> byPartition = new ArrayList<>(partitions);
+        List<List<Entry>> byPartition = new ArrayList<>(partitions);
         for (int p = 0; p < partitions; p++) {
             byPartition.add(null);
         }
         for (Queued q : taken) {
-            int p = ConsistentHashPartitioner.partitionFor(q.routingKey(), partitions);
-            List<Queued> group = byPartition.get(p);
-            if (group == null) {
-                byPartition.set(p, group = new ArrayList<>());
+            int home = ConsistentHashPartitioner.partitionFor(q.routingKey(), partitions);
+            add(byPartition, home, new Entry(q, q.routingKey(), false));
+            if (q.copyKeys().isEmpty()) {
+                continue;
             }
-            group.add(q);
+            Set<Integer> copiedTo = new HashSet<>();
+            for (String key : q.copyKeys()) {
+                int p = ConsistentHashPartitioner.partitionFor(key, partitions);
+                if (p != home && copiedTo.add(p)) {
+                    add(byPartition, p, new Entry(q, key, true));
+                }
+            }
         }
         for (int p = 0; p < partitions; p++) {
-            List<Queued> group = byPartition.get(p);
+            List<Entry> group = byPartition.get(p);
             if (group == null) {
                 continue;
             }
             int from = 0;
             while (from < group.size()) {
                 int to = from + 1;
-                int bodyBytes = group.get(from).body().length;
+                int bodyBytes = group.get(from).request().body().length;
                 while (to < group.size() && to - from < maxBatchRequests) {
-                    int more = bodyBytes + group.get(to).body().length;
+                    int more = bodyBytes + group.get(to).request().body().length;
                     if (RequestsWriter.batchSize(to - from + 1, more) > maxBatchBytes) {
                         break;
                     }
@@ -214,30 +230,46 @@ final class RequestBatcher implements AutoCloseable {
         }
     }
 
-    /** Writes {@code requests} (all of partition {@code partition}) as one record. */
-    private void send(int partition, List<Queued> requests) {
-        List<Queued> chunk = List.copyOf(requests);
+    private static void add(List<List<Entry>> byPartition, int partition, Entry entry) {
+        List<Entry> group = byPartition.get(partition);
+        if (group == null) {
+            byPartition.set(partition, group = new ArrayList<>());
+        }
+        group.add(entry);
+    }
+
+    /**
+     * Writes {@code entries} (all of partition {@code partition}) as one record. The record's
+     * delivery settles the requests in it; a copy that fails is logged only: its transaction then
+     * gets no vote from that partition and aborts at its deadline, which the client hears.
+     */
+    private void send(int partition, List<Entry> entries) {
+        List<Entry> chunk = List.copyOf(entries);
         byte[] value;
         try {
             if (chunk.size() == 1) {
-                value = writer.single(chunk.get(0).body());
+                value = writer.single(chunk.get(0).request().body());
             } else {
                 List<byte[]> bodies = new ArrayList<>(chunk.size());
-                for (Queued q : chunk) {
-                    bodies.add(q.body());
+                for (Entry e : chunk) {
+                    bodies.add(e.request().body());
                 }
                 value = writer.batch(bodies);
             }
         } catch (RuntimeException e) {
-            for (Queued q : chunk) {
-                failSend(q, e);
-            }
+            failSend(chunk, e);
             return;
         }
         try {
-            producer.send(new ProducerRecord<>(topic, partition, chunk.get(0).routingKey(), value), (metadata, error) -> {
-                for (Queued q : chunk) {
-                    if (error != null) {
+            producer.send(new ProducerRecord<>(topic, partition, chunk.get(0).key(), value), (metadata, error) -> {
+                for (Entry e : chunk) {
+                    Queued q = e.request();
+                    if (e.copy()) {
+                        if (error != null) {
+                            log.warn("the copy of transaction {} for partition {} was not written: {}",
+                                    q.attempt().requestId(), partition, error.toString());
+                        }
+                    } else if (error != null) {
                         String id = q.attempt().requestId();
                         pending.failSend(q.attempt(), new RequestSendException("Kafka did not take request " + id
                                 + ": " + error, id, error));
@@ -247,10 +279,16 @@ final class RequestBatcher implements AutoCloseable {
                 }
             });
             recordsSent.increment();
-            requestsSent.add(chunk.size());
+            requestsSent.add(chunk.stream().filter(e -> !e.copy()).count());
         } catch (RuntimeException e) {
-            for (Queued q : chunk) {
-                failSend(q, e);
+            failSend(chunk, e);
+        }
+    }
+
+    private void failSend(List<Entry> chunk, Exception e) {
+        for (Entry entry : chunk) {
+            if (!entry.copy()) {
+                failSend(entry.request(), e);
             }
         }
     }

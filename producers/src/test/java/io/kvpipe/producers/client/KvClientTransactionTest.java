@@ -13,6 +13,8 @@ import io.kvpipe.schemas.Limits;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,19 +35,48 @@ class KvClientTransactionTest {
     }
 
     @Test
-    void aTransactionIsOneRequestRoutedByItsFirstKeyWithThePipelinesDefaultTimeout() {
+    void aTransactionGoesToItsFirstKeysPartitionAndAsACopyToEachOtherPartitionOfItsKeys() {
         pipeline = MockPipeline.started(LONG);
+        int partitions = MockPipeline.REQUEST_PARTITIONS;
+        List<String> keys = List.of("from", "to", "limit");
         pipeline.client.transaction(Op.add("from", -50, 0), Op.add("to", 50), Op.check("limit", 3));
 
+        Set<Integer> involved = new TreeSet<>();
+        keys.forEach(k -> involved.add(ConsistentHashPartitioner.partitionFor(k, partitions)));
+        assertThat(involved).as("the keys must span partitions for this test").hasSizeGreaterThan(1);
         List<ProducerRecord<String, byte[]>> records = pipeline.sentRecords();
-        assertThat(records).hasSize(1);
-        assertThat(records.get(0).key()).isEqualTo("from");
-        assertThat(records.get(0).partition())
-                .isEqualTo(ConsistentHashPartitioner.partitionFor("from", MockPipeline.REQUEST_PARTITIONS));
-        Request request = pipeline.decode(records.get(0)).get(0);
-        assertThat(request.getOps()).extracting(o -> o.getKey()).containsExactly("from", "to", "limit");
-        assertThat(request.getTimeoutMs()).isNull();
-        assertThat(request.getReplyTo().getPartition()).isEqualTo(pipeline.client.replyPartition());
+        assertThat(records).extracting(ProducerRecord::partition).containsExactlyInAnyOrderElementsOf(involved);
+        for (ProducerRecord<String, byte[]> record : records) {
+            assertThat(ConsistentHashPartitioner.partitionFor(record.key(), partitions))
+                    .as("keyed by a key of its partition").isEqualTo(record.partition());
+            assertThat(keys).contains(record.key());
+            Request request = pipeline.decode(record).get(0);
+            assertThat(request.getOps()).extracting(o -> o.getKey()).containsExactlyElementsOf(keys);
+            assertThat(request.getSentToParticipants()).isTrue();
+            assertThat(request.getTimeoutMs()).isNull();
+            assertThat(request.getReplyTo().getPartition()).isEqualTo(pipeline.client.replyPartition());
+        }
+        assertThat(records).filteredOn(r -> r.key().equals("from")).singleElement()
+                .satisfies(r -> assertThat(r.partition()).isEqualTo(ConsistentHashPartitioner.partitionFor("from",
+                        partitions)));
+    }
+
+    @Test
+    void aSingleKeyWriteOrATransactionWithinOnePartitionIsOneRecordWithNoCopies() {
+        pipeline = MockPipeline.started(LONG);
+        int partitions = MockPipeline.REQUEST_PARTITIONS;
+        String first = "k0";
+        String samePartition = java.util.stream.IntStream.range(1, 1000).mapToObj(i -> "k" + i)
+                .filter(k -> ConsistentHashPartitioner.partitionFor(k, partitions)
+                        == ConsistentHashPartitioner.partitionFor(first, partitions))
+                .findFirst().orElseThrow();
+        pipeline.client.transaction(Op.put(first, "1"), Op.put(samePartition, "2"));
+        pipeline.client.put("single", "v");
+
+        List<ProducerRecord<String, byte[]>> records = pipeline.sentRecords();
+        assertThat(records).extracting(ProducerRecord::key).containsExactlyInAnyOrder(first, "single");
+        assertThat(pipeline.sent()).filteredOn(r -> r.getOps().size() == 1).singleElement()
+                .satisfies(r -> assertThat(r.getSentToParticipants()).isFalse());
     }
 
     @Test

@@ -12,16 +12,14 @@ import io.kvpipe.avro.Request;
 import io.kvpipe.avro.TransactionPhase;
 import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.Vote;
-import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
-import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -32,13 +30,25 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *
  * <ol>
  *   <li><b>Begin</b> (the request): prepare the coordinator's own keys directly; a no vote aborts at
- *       once and nothing is sent. Otherwise store the transaction ({@link StoreNames#TXNS}, phase
- *       {@code PREPARING}, deadline = now + the request's timeout) and send PREPARE to each other
- *       partition involved.</li>
+ *       once. Otherwise store the transaction ({@link StoreNames#TXNS}, phase {@code PREPARING},
+ *       deadline = now + the request's timeout) and send PREPARE to each other partition involved,
+ *       unless the client sent the request to those partitions itself
+ *       ({@code sentToParticipants}): then each participant prepares on its copy and votes without
+ *       waiting for a PREPARE, which saves one commit (and one poll) before the outcome.</li>
  *   <li><b>Votes</b>: a no vote aborts with its reason and failing op; when every partition has
- *       voted yes, commit. A vote for a transaction no longer stored (decided), from a partition not
- *       involved, or a second vote from one partition is ignored; a vote processed after the
- *       deadline aborts ({@code TIMEOUT}) instead of counting.</li>
+ *       voted yes, commit. A vote from a partition not involved, or a second vote from one
+ *       partition, is ignored; a vote processed after the deadline aborts ({@code TIMEOUT}) instead
+ *       of counting.</li>
+ *   <li><b>Votes before the request</b> (copies only: a participant may read its copy, prepare and
+ *       vote before the coordinator reads its own): kept in a {@link StoreNames#TXNS} entry without
+ *       a request, counted when the request comes. If it never comes (a client that died between
+ *       its writes), the entry aborts when the longest transaction timeout has passed since the first
+ *       vote, and the abort is remembered as the transaction's outcome.</li>
+ *   <li><b>Votes after the decision</b>: a yes vote for a transaction that has an outcome and no
+ *       entry gets DECISION abort back. Every partition the request names got the real decision
+ *       when it was made, earlier on the same protocol partition, so this abort can only drop a
+ *       prepare made afterwards (a repeated copy read after the participant forgot the decision),
+ *       never undo a commit.</li>
  *   <li><b>Deadline</b>: a wall-clock punctuation aborts every stored transaction past its
  *       deadline ({@code TIMEOUT}, naming the partitions that did not vote), found through an
  *       in-memory index of the deadlines rebuilt from the store when the task starts.</li>
@@ -57,6 +67,8 @@ final class Coordinator {
 
     private final int partition;
     private final int partitionCount;
+    /** How long votes may wait for a request that has not come: the longest timeout a request may name. */
+    private final long unbegunTimeoutMs;
     private final KeyValueStore<String, TransactionState> txns;
     private final Participant self;
     private final TaskOutput output;
@@ -78,10 +90,11 @@ final class Coordinator {
     }
 
     /** Over the task's restored stores; reads {@link StoreNames#TXNS} once to index the deadlines. */
-    Coordinator(int partition, int partitionCount, KeyValueStore<String, TransactionState> txns, Participant self,
-                TaskOutput output) {
+    Coordinator(int partition, int partitionCount, Duration maxTransactionTimeout,
+                KeyValueStore<String, TransactionState> txns, Participant self, TaskOutput output) {
         this.partition = partition;
         this.partitionCount = partitionCount;
+        this.unbegunTimeoutMs = maxTransactionTimeout.toMillis();
         this.txns = txns;
         this.self = self;
         this.output = output;
@@ -95,44 +108,89 @@ final class Coordinator {
 
     /** Whether {@code requestId} is a transaction in flight here (a repeat of it must wait for its outcome). */
     boolean inFlight(String requestId) {
-        return txns.get(requestId) != null;
+        TransactionState state = txns.get(requestId);
+        return state != null && state.getRequest() != null;
     }
 
     /** Starts the validated cross-partition transaction {@code request}, whose first key is this partition's. */
     void begin(Request request, long deadlineMs, long nowMs, long timestamp) {
         String id = request.getRequestId();
-        Map<Integer, List<Integer>> indexesByPartition = indexesByPartition(request.getOps());
-        List<Integer> local = indexesByPartition.getOrDefault(partition, List.of());
-        Vote own = self.prepareOwn(id, opsAt(request, local), local, deadlineMs, nowMs);
-        if (!own.getYes()) {
-            output.answer(request, Outcomes.aborted(request, own.getReason(), own.getFailedOp(), own.getDetail(), nowMs),
-                    timestamp);
+        Map<Integer, List<Integer>> shares = TransactionShares.indexesByPartition(request.getOps(), partitionCount);
+        List<Integer> participants = new ArrayList<>(shares.keySet());
+        List<Vote> votes = votesBeforeRequest(id, participants);
+        TransactionState state = new TransactionState(id, request, TransactionPhase.PREPARING, participants, votes,
+                deadlineMs, null, null, nowMs, null);
+        Vote no = votes.stream().filter(v -> !v.getYes()).findFirst().orElse(null);
+        if (no != null) {
+            abort(state, no, nowMs, timestamp);
             return;
         }
-        List<Integer> participants = new ArrayList<>(indexesByPartition.keySet());
-        List<Vote> votes = new ArrayList<>(List.of(own));
-        txns.put(id, new TransactionState(id, request, TransactionPhase.PREPARING, participants, votes, deadlineMs,
-                null, null, nowMs, null));
+        List<Integer> local = shares.getOrDefault(partition, List.of());
+        Vote own = self.prepareOwn(id, TransactionShares.opsAt(request.getOps(), local), local, deadlineMs, nowMs);
+        if (!own.getYes()) {
+            if (request.getSentToParticipants()) {
+                abort(state, own, nowMs, timestamp); // the others may have prepared on their copies
+            } else {
+                output.answer(request, Outcomes.aborted(request, own.getReason(), own.getFailedOp(), own.getDetail(),
+                        nowMs), timestamp);
+            }
+            return;
+        }
+        votes.add(own);
+        if (votes.size() == participants.size()) {
+            commit(state, nowMs, timestamp);
+            return;
+        }
+        txns.put(id, state);
         deadlines.add(new Deadline(deadlineMs, id));
-        for (Map.Entry<Integer, List<Integer>> share : indexesByPartition.entrySet()) {
-            int target = share.getKey();
-            if (target != partition) {
-                Prepare prepare = new Prepare(opsAt(request, share.getValue()), share.getValue(), deadlineMs, id);
-                output.protocol(new ProtocolMessage(id, partition, target, nowMs, prepare));
+        if (!request.getSentToParticipants()) {
+            for (Map.Entry<Integer, List<Integer>> share : shares.entrySet()) {
+                int target = share.getKey();
+                if (target != partition) {
+                    Prepare prepare = new Prepare(TransactionShares.opsAt(request.getOps(), share.getValue()),
+                            share.getValue(), deadlineMs, id);
+                    output.protocol(new ProtocolMessage(id, partition, target, nowMs, prepare));
+                }
             }
         }
+    }
+
+    /**
+     * The votes of involved partitions that came before the request (one each), taking over their
+     * entry; an empty list when there were none.
+     */
+    private List<Vote> votesBeforeRequest(String id, List<Integer> participants) {
+        TransactionState early = txns.get(id);
+        List<Vote> votes = new ArrayList<>();
+        if (early == null) {
+            return votes;
+        }
+        deadlines.remove(new Deadline(early.getDeadlineMs(), id));
+        for (Vote vote : early.getVotes()) {
+            int from = vote.getParticipantPartition();
+            if (from != partition && participants.contains(from)) {
+                votes.add(vote);
+            }
+        }
+        return votes;
     }
 
     /** A participant's vote on {@code transactionId}. */
     void onVote(String transactionId, Vote vote, long nowMs, long timestamp) {
         TransactionState state = txns.get(transactionId);
         if (state == null) {
-            return; // decided already: the late or repeated vote changes nothing
+            onVoteWithoutEntry(transactionId, vote, nowMs);
+            return;
         }
         int from = vote.getParticipantPartition();
-        boolean involved = state.getParticipants().contains(from);
         boolean counted = state.getVotes().stream().anyMatch(v -> v.getParticipantPartition() == from);
-        if (!involved || counted) {
+        if (state.getRequest() == null) {
+            if (!counted) {
+                keepVote(state, vote);
+            }
+            return;
+        }
+        if (!state.getParticipants().contains(from) || counted) {
             return;
         }
         if (nowMs > state.getDeadlineMs()) {
@@ -141,18 +199,36 @@ final class Coordinator {
             return;
         }
         if (!vote.getYes()) {
-            abort(state, vote.getReason() == null ? RejectReason.OTHER : vote.getReason(), vote.getFailedOp(),
-                    vote.getDetail(), nowMs, timestamp);
+            abort(state, vote, nowMs, timestamp);
             return;
         }
+        keepVote(state, vote);
+        if (state.getVotes().size() == state.getParticipants().size()) {
+            commit(state, nowMs, timestamp);
+        }
+    }
+
+    private void keepVote(TransactionState state, Vote vote) {
         List<Vote> votes = new ArrayList<>(state.getVotes());
         votes.add(vote);
         state.setVotes(votes);
-        if (state.getVotes().size() == state.getParticipants().size()) {
-            commit(state, nowMs, timestamp);
-        } else {
-            txns.put(transactionId, state);
+        txns.put(state.getTransactionId(), state);
+    }
+
+    /** A vote for a transaction decided already, or not begun yet (see the class comment). */
+    private void onVoteWithoutEntry(String transactionId, Vote vote, long nowMs) {
+        if (output.remembered(transactionId, nowMs)) {
+            if (vote.getYes()) {
+                int from = vote.getParticipantPartition();
+                output.protocol(new ProtocolMessage(transactionId, partition, from, nowMs,
+                        new Decision(false, keysOf(vote))));
+            }
+            return;
         }
+        long deadlineMs = nowMs + unbegunTimeoutMs;
+        txns.put(transactionId, new TransactionState(transactionId, null, TransactionPhase.PREPARING, List.of(),
+                List.of(vote), deadlineMs, null, null, nowMs, null));
+        deadlines.add(new Deadline(deadlineMs, transactionId));
     }
 
     /** Aborts every transaction past its deadline at {@code nowMs}. */
@@ -164,10 +240,34 @@ final class Coordinator {
                 continue;
             }
             long timeoutMs = state.getDeadlineMs() - state.getStartedAtMs();
-            abort(state, RejectReason.TIMEOUT, null, "no vote from partition(s) " + missingVotes(state) + " within "
-                    + timeoutMs + " ms", nowMs, nowMs);
+            if (state.getRequest() == null) {
+                abortUnbegun(state, timeoutMs, nowMs);
+            } else {
+                abort(state, RejectReason.TIMEOUT, null, "no vote from partition(s) " + missingVotes(state)
+                        + " within " + timeoutMs + " ms", nowMs, nowMs);
+            }
         }
         output.flushProtocol(nowMs);
+    }
+
+    /**
+     * Aborts votes whose request never came: DECISION abort to each partition that voted yes, and
+     * the abort remembered as the outcome, which the request gets if it comes after all.
+     */
+    private void abortUnbegun(TransactionState state, long waitedMs, long nowMs) {
+        String id = state.getTransactionId();
+        List<Integer> voters = new ArrayList<>();
+        for (Vote vote : state.getVotes()) {
+            voters.add(vote.getParticipantPartition());
+            if (vote.getYes()) {
+                output.protocol(new ProtocolMessage(id, partition, vote.getParticipantPartition(), nowMs,
+                        new Decision(false, keysOf(vote))));
+            }
+        }
+        output.remember(Outcomes.aborted(id, RejectReason.TIMEOUT, "partition(s) " + voters + " voted, but the"
+                + " request did not reach its coordinator, partition " + partition + ", within " + waitedMs + " ms",
+                nowMs));
+        forget(state);
     }
 
     private void commit(TransactionState state, long nowMs, long timestamp) {
@@ -194,18 +294,25 @@ final class Coordinator {
         forget(state);
     }
 
+    private void abort(TransactionState state, Vote no, long nowMs, long timestamp) {
+        abort(state, no.getReason() == null ? RejectReason.OTHER : no.getReason(), no.getFailedOp(), no.getDetail(),
+                nowMs, timestamp);
+    }
+
     private void abort(TransactionState state, RejectReason reason, Integer failedOp, String detail, long nowMs,
                        long timestamp) {
-        String id = state.getTransactionId();
         decide(state, false, nowMs, timestamp);
         output.answer(state.getRequest(), Outcomes.aborted(state.getRequest(), reason, failedOp, detail, nowMs),
                 timestamp);
         forget(state);
     }
 
+    /** Removes the transaction's entry, where it has one (a transaction decided as it began has none). */
     private void forget(TransactionState state) {
-        txns.delete(state.getTransactionId());
-        deadlines.remove(new Deadline(state.getDeadlineMs(), state.getTransactionId()));
+        String id = state.getTransactionId();
+        if (deadlines.remove(new Deadline(state.getDeadlineMs(), id)) || txns.get(id) != null) {
+            txns.delete(id);
+        }
     }
 
     /**
@@ -214,12 +321,13 @@ final class Coordinator {
      */
     private void decide(TransactionState state, boolean commit, long nowMs, long timestamp) {
         String id = state.getTransactionId();
-        Map<Integer, List<String>> keys = keysByPartition(state.getRequest().getOps());
-        self.decideOwn(id, commit, keys.getOrDefault(partition, List.of()), nowMs, timestamp);
+        List<Operation> ops = state.getRequest().getOps();
+        Map<Integer, List<Integer>> shares = TransactionShares.indexesByPartition(ops, partitionCount);
+        self.decideOwn(id, commit, keysAt(ops, shares.getOrDefault(partition, List.of())), nowMs, timestamp);
         for (int target : state.getParticipants()) {
             if (target != partition) {
                 output.protocol(new ProtocolMessage(id, partition, target, nowMs,
-                        new Decision(commit, keys.getOrDefault(target, List.of()))));
+                        new Decision(commit, keysAt(ops, shares.getOrDefault(target, List.of())))));
             }
         }
     }
@@ -232,24 +340,12 @@ final class Coordinator {
         return missing;
     }
 
-    /** Op indexes grouped by the partition owning the op's key, partitions in ascending order. */
-    private Map<Integer, List<Integer>> indexesByPartition(List<Operation> ops) {
-        Map<Integer, List<Integer>> byPartition = new TreeMap<>();
-        for (int i = 0; i < ops.size(); i++) {
-            int owner = ConsistentHashPartitioner.partitionFor(ops.get(i).getKey(), partitionCount);
-            byPartition.computeIfAbsent(owner, p -> new ArrayList<>()).add(i);
-        }
-        return byPartition;
+    private static List<String> keysAt(List<Operation> ops, List<Integer> indexes) {
+        return indexes.stream().map(i -> ops.get(i).getKey()).toList();
     }
 
-    private Map<Integer, List<String>> keysByPartition(List<Operation> ops) {
-        Map<Integer, List<String>> byPartition = new HashMap<>();
-        indexesByPartition(ops).forEach((owner, indexes) ->
-                byPartition.put(owner, indexes.stream().map(i -> ops.get(i).getKey()).toList()));
-        return byPartition;
-    }
-
-    private static List<Operation> opsAt(Request request, List<Integer> indexes) {
-        return indexes.stream().map(request.getOps()::get).collect(Collectors.toList());
+    /** The keys a yes vote locked (its versions name them). */
+    private static List<String> keysOf(Vote vote) {
+        return vote.getVersions().stream().map(KeyVersion::getKey).toList();
     }
 }

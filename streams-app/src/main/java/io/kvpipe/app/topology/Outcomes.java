@@ -20,10 +20,20 @@ final class Outcomes {
         return notCommitted(request, OutcomeStatus.ABORTED, reason, failedOp, detail, request.getRequestId(), nowMs);
     }
 
+    /** {@code ABORTED}, for a transaction known only by its id (its request never reached the coordinator). */
+    static Outcome aborted(String transactionId, RejectReason reason, String detail, long nowMs) {
+        return notCommitted(transactionId, OutcomeStatus.ABORTED, reason, null, detail, transactionId, nowMs);
+    }
+
     private static Outcome notCommitted(Request request, OutcomeStatus status, RejectReason reason, Integer failedOp,
                                         String detail, String transactionId, long nowMs) {
+        return notCommitted(request.getRequestId(), status, reason, failedOp, detail, transactionId, nowMs);
+    }
+
+    private static Outcome notCommitted(String requestId, OutcomeStatus status, RejectReason reason, Integer failedOp,
+                                        String detail, String transactionId, long nowMs) {
         return Outcome.newBuilder()
-                .setRequestId(request.getRequestId())
+                .setRequestId(requestId)
                 .setStatus(status)
                 .setReason(reason)
                 .setFailedOp(failedOp)

@@ -3,6 +3,7 @@ package io.kvpipe.app.topology;
 import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Lock;
 import io.kvpipe.avro.Operation;
+import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.avro.Vote;
@@ -56,36 +57,27 @@ final class Participant {
         this.output = output;
     }
 
-    /** What a prepare comes to. */
-    sealed interface Prepared permits Voted, AlreadyDecided {}
-
-    /** Send {@code vote} to the coordinator (again, for a repeated prepare). */
-    record Voted(Vote vote) implements Prepared {}
-
-    /** The transaction is decided here already: send nothing. */
-    record AlreadyDecided() implements Prepared {}
-
     /**
-     * Prepares this partition's share of transaction {@code transactionId}, sent by a coordinator
-     * on another partition.
+     * Prepares this partition's share of transaction {@code transactionId}, coordinated by another
+     * partition (on its PREPARE, or on this partition's copy of the request), and sends the vote to
+     * the coordinator: again for a repeated prepare, nothing once the transaction is decided here.
      *
      * @param ops       this partition's operations, in transaction order
      * @param opIndexes each op's index in the whole transaction
      */
-    Prepared prepare(String transactionId, String requestId, int coordinatorPartition, List<Operation> ops,
-                     List<Integer> opIndexes, long deadlineMs, long nowMs) {
+    void prepare(String transactionId, String requestId, int coordinatorPartition, List<Operation> ops,
+                 List<Integer> opIndexes, long deadlineMs, long nowMs) {
         if (decisions.find(transactionId, nowMs) != null) {
-            return new AlreadyDecided();
+            return;
         }
-        Vote again = repeatedVote(transactionId, ops);
-        if (again != null) {
-            return new Voted(again);
+        Vote vote = repeatedVote(transactionId, ops);
+        if (vote == null) {
+            vote = lockAndVote(transactionId, requestId, coordinatorPartition, ops, opIndexes, deadlineMs, nowMs);
+            if (!vote.getYes()) {
+                decisions.remember(transactionId, nowMs, ABORTED);
+            }
         }
-        Vote vote = lockAndVote(transactionId, requestId, coordinatorPartition, ops, opIndexes, deadlineMs, nowMs);
-        if (!vote.getYes()) {
-            decisions.remember(transactionId, nowMs, ABORTED);
-        }
-        return new Voted(vote);
+        output.protocol(new ProtocolMessage(transactionId, coordinatorPartition, coordinatorPartition, nowMs, vote));
     }
 
     /** The coordinator's own keys: no memory of decisions (see the class comment). */

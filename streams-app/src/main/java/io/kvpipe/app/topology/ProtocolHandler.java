@@ -102,13 +102,7 @@ final class ProtocolHandler {
                 return;
             }
         }
-        Participant.Prepared prepared = participant.prepare(message.getTransactionId(), prepare.getRequestId(),
-                message.getCoordinatorPartition(), prepare.getOps(), prepare.getOpIndexes(), prepare.getDeadlineMs(),
-                nowMs);
-        if (prepared instanceof Participant.Voted voted) {
-            int coordinatorPartition = message.getCoordinatorPartition();
-            output.protocol(new ProtocolMessage(message.getTransactionId(), coordinatorPartition, coordinatorPartition,
-                    nowMs, voted.vote()));
-        }
+        participant.prepare(message.getTransactionId(), prepare.getRequestId(), message.getCoordinatorPartition(),
+                prepare.getOps(), prepare.getOpIndexes(), prepare.getDeadlineMs(), nowMs);
     }
 }

@@ -17,7 +17,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Handles the requests of one partition (for {@link TaskProcessor}): decode, validate, deduplicate, then decide and apply in
  * one step (keys of this partition only) or start a two-phase commit as coordinator (keys of
- * several partitions, see {@link Coordinator}), and publish change events and the outcome. A record holds one request or a batch of them;
+ * several partitions, see {@link Coordinator}), and publish change events and the outcome; or, for
+ * a partition's copy of a transaction coordinated elsewhere, prepare this partition's share and vote
+ * (see {@link Participant}). A record holds one request or a batch of them;
  * each request of a batch goes through the same steps, in order, as if it were a record of its own
  * at the batch's offset. See {@link RequestTopology} for the promise.
  */
@@ -97,24 +99,44 @@ final class RequestHandler {
             return;
         }
 
+        boolean transaction = request.getOps().size() > 1;
+        if (transaction && request.getSentToParticipants()
+                && TransactionShares.coordinator(request.getOps(), settings.requestPartitions()) != source.partition()) {
+            prepareCopy(request, source.partition(), nowMs);
+            return;
+        }
         byte[] first = dedup.find(request.getRequestId(), nowMs);
         if (first != null) {
             output.reply(request, Reply.encoded(request.getReplyTo(), first), record.timestamp());
             return;
         }
-        boolean transaction = request.getOps().size() > 1;
         if (transaction && coordinator.inFlight(request.getRequestId())) {
             // A repeat of a transaction still in flight: its outcome goes to the first one's reply
             // partition when it is decided, and a later repeat finds it remembered.
             return;
         }
         if (transaction && validator.crossesPartitions(request)) {
-            long timeoutMs = request.getTimeoutMs() != null ? request.getTimeoutMs()
-                    : settings.transactionTimeout().toMillis();
-            coordinator.begin(request, nowMs + timeoutMs, nowMs, record.timestamp());
+            coordinator.begin(request, nowMs + timeoutMs(request), nowMs, record.timestamp());
             return;
         }
         output.answer(request, apply(record, request, source, nowMs), record.timestamp());
+    }
+
+    /**
+     * This partition's copy of a transaction its first key's partition coordinates (the client sent
+     * it here too): prepare this partition's share and vote. Its outcome is the coordinator's to
+     * remember and send, so nothing here looks it up.
+     */
+    private void prepareCopy(Request request, int partition, long nowMs) {
+        List<Operation> ops = request.getOps();
+        int partitions = settings.requestPartitions();
+        List<Integer> indexes = TransactionShares.indexesOn(ops, partition, partitions);
+        participant.prepare(request.getRequestId(), request.getRequestId(), TransactionShares.coordinator(ops, partitions),
+                TransactionShares.opsAt(ops, indexes), indexes, nowMs + timeoutMs(request), nowMs);
+    }
+
+    private long timeoutMs(Request request) {
+        return request.getTimeoutMs() != null ? request.getTimeoutMs() : settings.transactionTimeout().toMillis();
     }
 
     /** Decides and applies a request whose keys are all this partition's, in this one step. */

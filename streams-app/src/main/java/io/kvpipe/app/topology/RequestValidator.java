@@ -24,7 +24,9 @@ import java.util.Optional;
  * a new value of at most {@link Limits#MAX_VALUE_BYTES} UTF-8 bytes ({@code OVERSIZED_VALUE}), and a
  * key that no earlier operation named; a timeout, where set, of 1 ms to the longest transaction
  * timeout; then the routing: the request must arrive on the partition of its first key (the whole
- * request for keys of one partition; the coordinator for a cross-partition transaction).
+ * request for keys of one partition; the coordinator for a cross-partition transaction), or, for a
+ * transaction the client sent to every partition it involves ({@code sentToParticipants}), on the
+ * partition of any of its keys (a participant's copy).
  * Everything else is {@code MALFORMED_REQUEST}. A request that arrived elsewhere was routed with
  * the wrong partitioner: it is malformed, so that a misconfigured client can never make two tasks
  * own one key.
@@ -101,7 +103,7 @@ final class RequestValidator {
         if (timeoutMs != null && (timeoutMs < 1 || timeoutMs > maxTimeoutMs)) {
             return malformed("the timeout is " + timeoutMs + " ms; it must be 1 to " + maxTimeoutMs + " ms", null);
         }
-        return validateRouting(ops, partition);
+        return validateRouting(request, partition);
     }
 
     private Optional<Invalid> validateOp(int i, Operation op, Map<String, Integer> seen) {
@@ -149,14 +151,25 @@ final class RequestValidator {
         return Optional.empty();
     }
 
-    private Optional<Invalid> validateRouting(List<Operation> ops, int partition) {
+    private Optional<Invalid> validateRouting(Request request, int partition) {
+        List<Operation> ops = request.getOps();
         int first = ConsistentHashPartitioner.partitionFor(ops.get(0).getKey(), partitionCount);
-        if (first != partition) {
-            return malformed("the key " + Text.quote(ops.get(0).getKey()) + " belongs to partition " + first + " of "
-                    + partitionCount + ", but the request arrived on partition " + partition
-                    + ": route requests by their first key with ConsistentHashPartitioner", null);
+        if (first == partition) {
+            return Optional.empty();
         }
-        return Optional.empty();
+        if (request.getSentToParticipants()) {
+            for (Operation op : ops) {
+                if (ConsistentHashPartitioner.partitionFor(op.getKey(), partitionCount) == partition) {
+                    return Optional.empty(); // a participant's copy
+                }
+            }
+            return malformed("the transaction names no key of partition " + partition + " of " + partitionCount
+                    + ", where it arrived: send it to the partitions of its keys with ConsistentHashPartitioner",
+                    null);
+        }
+        return malformed("the key " + Text.quote(ops.get(0).getKey()) + " belongs to partition " + first + " of "
+                + partitionCount + ", but the request arrived on partition " + partition
+                + ": route requests by their first key with ConsistentHashPartitioner", null);
     }
 
     private static Optional<Invalid> malformed(String detail, Integer failedOp) {

@@ -64,9 +64,23 @@ final class TaskOutput {
      * very bytes, and sent to the request's reply partition.
      */
     void answer(Request request, Outcome outcome, long timestamp) {
-        byte[] encoded = outcomes.encode(resultsTopic, outcome);
-        dedup.remember(request.getRequestId(), outcome.getTimestampMs(), encoded);
+        byte[] encoded = remember(outcome);
         reply(request, Reply.encoded(request.getReplyTo(), encoded), timestamp);
+    }
+
+    /**
+     * Remembers {@code outcome} for the dedup retention without sending it (no request to reply to:
+     * a retry of it gets it); returns it encoded.
+     */
+    byte[] remember(Outcome outcome) {
+        byte[] encoded = outcomes.encode(resultsTopic, outcome);
+        dedup.remember(outcome.getRequestId(), outcome.getTimestampMs(), encoded);
+        return encoded;
+    }
+
+    /** Whether an outcome of {@code requestId} is remembered at {@code nowMs}. */
+    boolean remembered(String requestId, long nowMs) {
+        return dedup.find(requestId, nowMs) != null;
     }
 
     /** Sends {@code outcome} without remembering it (an invalid request is judged again on retry). */

@@ -24,7 +24,8 @@ record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, TaskO
         TaskOutput output = new TaskOutput(context, new Reply.Wire(settings.registry()), settings.topics().results(),
                 dedup, settings.instanceId());
         Participant participant = new Participant(partition, kv, locks, decisions, output);
-        Coordinator coordinator = new Coordinator(partition, settings.requestPartitions(), txns, participant, output);
+        Coordinator coordinator = new Coordinator(partition, settings.requestPartitions(),
+                settings.maxTransactionTimeout(), txns, participant, output);
         return new TaskState(kv, dedup, output, participant, coordinator);
     }
 }

@@ -172,7 +172,7 @@ class TwoPhaseCommitTest {
         }
 
         @Test
-        void abortsAtTheDeadlineNamingWhoDidNotVoteAndIgnoresTheLateVote() {
+        void abortsAtTheDeadlineNamingWhoDidNotVoteAndAnswersTheLateVoteWithTheAbortAgain() {
             pipeline.send(request("t4", put(here, "a"), put(onThree, "b"), put(onFive, "c")));
             pipeline.protocolSent();
             pipeline.sendProtocol(yes("t4", 5, new KeyVersion(onFive, 1L, 5, -1L)));
@@ -190,8 +190,14 @@ class TwoPhaseCommitTest {
 
             pipeline.sendProtocol(yes("t4", 3, new KeyVersion(onThree, 1L, 3, -1L)));
             assertThat(pipeline.results.isEmpty()).isTrue();
-            assertThat(pipeline.protocolSent()).isEmpty();
+            assertThat(pipeline.protocolSent()).as("a repeat of the abort, which changes nothing where it was decided")
+                    .singleElement().satisfies(m -> {
+                        assertThat(m.getTargetPartition()).isEqualTo(3);
+                        assertThat(((Decision) m.getBody()).getCommit()).isFalse();
+                        assertThat(((Decision) m.getBody()).getKeys()).containsExactly(onThree);
+                    });
             assertThat(pipeline.kv().get(here)).isNull();
+            assertThat(pipeline.txns().approximateNumEntries()).isZero();
         }
 
         @Test
@@ -302,6 +308,183 @@ class TwoPhaseCommitTest {
             assertThat(outcome.getReason()).isEqualTo(RejectReason.LOCK_CONFLICT);
             assertThat(outcome.getDetail()).contains("locked by transaction 't9'");
             assertThat(pipeline.kv().get(here).getValue()).isEqualTo("1");
+        }
+    }
+
+    /** The client sent the request to the partition of every key it names ({@code sentToParticipants}). */
+    static Request copied(String requestId, Operation... ops) {
+        Request request = request(requestId, ops);
+        request.setSentToParticipants(true);
+        return request;
+    }
+
+    @Nested
+    class WithCopiesAsCoordinator {
+
+        @Test
+        void sendsNoPrepareAndCommitsOnTheVotes() {
+            seed(here, "100");
+
+            pipeline.send(copied("c1", add(here, -30, 0L), add(onThree, 30)));
+
+            assertThat(pipeline.protocolSent()).as("the participant prepares on its own copy").isEmpty();
+            assertThat(pipeline.locks().get(here).getStaged().getValue()).isEqualTo("70");
+            assertThat(pipeline.txns().get("c1").getParticipants()).containsExactly(0, 3);
+
+            pipeline.sendProtocol(yes("c1", 3, new KeyVersion(onThree, 4L, 3, -1L)));
+
+            Outcome outcome = pipeline.outcome();
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+            assertThat(outcome.getVersions()).extracting(KeyVersion::getKey).containsExactly(here, onThree);
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("70");
+            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
+                assertThat(m.getTargetPartition()).isEqualTo(3);
+                assertThat(((Decision) m.getBody()).getCommit()).isTrue();
+            });
+            assertThat(pipeline.txns().approximateNumEntries()).isZero();
+        }
+
+        @Test
+        void votesThatComeBeforeTheRequestAreKeptAndCountedWhenItComes() {
+            pipeline.sendProtocol(yes("c2", 3, new KeyVersion(onThree, 1L, 3, -1L)));
+            pipeline.sendProtocol(vote("c3", 5, false, RejectReason.BELOW_FLOOR, 1, List.of()));
+
+            assertThat(pipeline.results.isEmpty()).isTrue();
+            assertThat(pipeline.protocolSent()).isEmpty();
+            assertThat(pipeline.txns().get("c2").getRequest()).as("not read yet").isNull();
+            assertThat(pipeline.txns().get("c2").getVotes()).extracting(Vote::getParticipantPartition)
+                    .containsExactly(3);
+
+            pipeline.send(copied("c2", put(here, "a"), put(onThree, "b")));
+            Outcome committed = pipeline.outcome();
+            assertThat(committed.getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+            assertThat(committed.getVersions()).extracting(KeyVersion::getKey).containsExactly(here, onThree);
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("a");
+
+            pipeline.send(copied("c3", put(here2, "a"), add(onFive, -5, 0L)));
+            Outcome aborted = pipeline.outcome();
+            assertThat(aborted.getStatus()).isEqualTo(OutcomeStatus.ABORTED);
+            assertThat(aborted.getReason()).isEqualTo(RejectReason.BELOW_FLOOR);
+            assertThat(aborted.getFailedOp()).isEqualTo(1);
+            assertThat(pipeline.locks().get(here2)).as("not prepared: the no vote was in").isNull();
+            assertThat(pipeline.kv().get(here2)).isNull();
+
+            assertThat(pipeline.protocolSent()).extracting(ProtocolMessage::getTargetPartition,
+                    m -> ((Decision) m.getBody()).getCommit())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(3, true),
+                            org.assertj.core.groups.Tuple.tuple(5, false));
+            assertThat(pipeline.txns().approximateNumEntries()).isZero();
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+        }
+
+        @Test
+        void aNoOnItsOwnKeysAbortsAndTellsEveryParticipantWhichMayHavePreparedOnItsCopy() {
+            pipeline.send(copied("holder", put(here, "x"), put(onThree, "y")));
+
+            pipeline.send(copied("c4", put(here, "z"), put(onFive, "w")));
+
+            Outcome outcome = pipeline.outcome();
+            assertThat(outcome.getReason()).isEqualTo(RejectReason.LOCK_CONFLICT);
+            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
+                assertThat(m.getTargetPartition()).isEqualTo(5);
+                assertThat(((Decision) m.getBody()).getCommit()).isFalse();
+                assertThat(((Decision) m.getBody()).getKeys()).containsExactly(onFive);
+            });
+            assertThat(pipeline.txns().get("c4")).isNull();
+        }
+
+        @Test
+        void votesWhoseRequestNeverComesAbortAfterTheLongestTimeoutAndALateRequestGetsThatAbort() {
+            pipeline.sendProtocol(yes("c5", 3, new KeyVersion(onThree, 1L, 3, -1L)));
+
+            pipeline.advance(TopologySettings.MAX_TRANSACTION_TIMEOUT.minusSeconds(1));
+            assertThat(pipeline.protocolSent()).as("not before the longest timeout").isEmpty();
+            pipeline.advance(Duration.ofSeconds(2));
+
+            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
+                assertThat(m.getTargetPartition()).isEqualTo(3);
+                assertThat(((Decision) m.getBody()).getCommit()).isFalse();
+                assertThat(((Decision) m.getBody()).getKeys()).containsExactly(onThree);
+            });
+            assertThat(pipeline.results.isEmpty()).as("no request: no one to answer yet").isTrue();
+            assertThat(pipeline.txns().approximateNumEntries()).isZero();
+
+            pipeline.send(copied("c5", put(here, "a"), put(onThree, "b")));
+
+            Outcome outcome = pipeline.outcome();
+            assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.ABORTED);
+            assertThat(outcome.getReason()).isEqualTo(RejectReason.TIMEOUT);
+            assertThat(outcome.getDetail()).isEqualTo("partition(s) [3] voted, but the request did not reach its"
+                    + " coordinator, partition 0, within 60000 ms");
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+            assertThat(pipeline.protocolSent()).isEmpty();
+        }
+
+        @Test
+        void aYesVoteAfterACommitGetsAnAbortThatCanOnlyDropAPrepareMadeAfterIt() {
+            pipeline.send(copied("c6", put(here, "a"), put(onThree, "b")));
+            pipeline.sendProtocol(yes("c6", 3, new KeyVersion(onThree, 1L, 3, -1L)));
+            assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+            assertThat(pipeline.protocolSent()).extracting(m -> ((Decision) m.getBody()).getCommit())
+                    .containsExactly(true);
+
+            pipeline.sendProtocol(yes("c6", 3, new KeyVersion(onThree, 1L, 3, -1L)));
+
+            assertThat(pipeline.protocolSent()).singleElement()
+                    .satisfies(m -> assertThat(((Decision) m.getBody()).getCommit()).isFalse());
+            assertThat(pipeline.results.isEmpty()).isTrue();
+            assertThat(pipeline.kv().get(here).getValue()).as("the commit stands").isEqualTo("a");
+        }
+    }
+
+    @Nested
+    class WithCopiesAsParticipant {
+
+        @Test
+        void preparesItsShareOfItsCopyAndVotesWithoutAPrepare() {
+            seed(here, "100");
+
+            pipeline.send(copied("c7", add(onThree, -30, 0L), put(onFive, "x"), add(here, 30)));
+
+            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
+                assertThat(m.getTargetPartition()).isEqualTo(3);
+                assertThat(m.getCoordinatorPartition()).isEqualTo(3);
+                Vote vote = (Vote) m.getBody();
+                assertThat(vote.getYes()).isTrue();
+                assertThat(vote.getVersions()).extracting(KeyVersion::getKey, KeyVersion::getVersion)
+                        .containsExactly(org.assertj.core.groups.Tuple.tuple(here, 2L));
+            });
+            assertThat(pipeline.locks().get(here).getStaged().getValue()).isEqualTo("130");
+            assertThat(pipeline.results.isEmpty()).as("the coordinator answers the client").isTrue();
+            assertThat(pipeline.dedup().get("c7")).isNull();
+
+            pipeline.sendProtocol(decision("c7", 3, true, here));
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("130");
+            assertThat(pipeline.changeEvents()).extracting(ChangeEvent::getTransactionId).containsExactly("c7");
+
+            pipeline.send(copied("c7", add(onThree, -30, 0L), put(onFive, "x"), add(here, 30)));
+            assertThat(pipeline.protocolSent()).as("a repeated copy after the decision").isEmpty();
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("130");
+        }
+
+        @Test
+        void aDecisionBeforeItsCopyMakesTheCopyLockNothing() {
+            pipeline.sendProtocol(decision("c8", 3, false, here));
+            pipeline.send(copied("c8", put(onThree, "a"), put(here, "b")));
+
+            assertThat(pipeline.protocolSent()).isEmpty();
+            assertThat(pipeline.locks().approximateNumEntries()).isZero();
+        }
+
+        @Test
+        void aCopyNamingNoKeyOfItsPartitionIsDeadLetteredAndRejected() {
+            pipeline.send("routing", copied("c9", put(onThree, "a"), put(onFive, "b")));
+
+            assertThat(pipeline.deadLetters.readValuesToList()).singleElement().satisfies(letter ->
+                    assertThat(letter.getDetail()).contains("names no key of partition 0"));
+            assertThat(pipeline.outcome().getReason()).isEqualTo(RejectReason.INVALID_REQUEST);
+            assertThat(pipeline.protocolSent()).isEmpty();
         }
     }
 
