@@ -53,7 +53,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       deadline ({@code TIMEOUT}, naming the partitions that did not vote), found through an
  *       in-memory index of the deadlines rebuilt from the store when the task starts.</li>
  *   <li><b>Decide</b>, in one processing step: apply or drop the coordinator's own staged writes,
- *       send DECISION to every other partition involved, remember the outcome for retries and send it
+ *       send DECISION to every other partition involved (but the one whose no vote aborts it: it
+ *       locked nothing), remember the outcome for retries and send it
  *       to the client, and remove the transaction from {@link StoreNames#TXNS}. Under exactly-once
  *       these effects commit together, so a DECISION is never sent without the decision being
  *       stored (the outcome in the dedup store), and never lost: a crashed coordinator's task resumes
@@ -272,7 +273,7 @@ final class Coordinator {
 
     private void commit(TransactionState state, long nowMs, long timestamp) {
         String id = state.getTransactionId();
-        decide(state, true, nowMs, timestamp);
+        decide(state, true, -1, nowMs, timestamp);
         Map<String, KeyVersion> byKey = new HashMap<>();
         for (Vote vote : state.getVotes()) {
             for (KeyVersion version : vote.getVersions()) {
@@ -294,14 +295,20 @@ final class Coordinator {
         forget(state);
     }
 
+    /** Aborts on the no vote {@code no}; its partition locked nothing, so it gets no DECISION. */
     private void abort(TransactionState state, Vote no, long nowMs, long timestamp) {
         abort(state, no.getReason() == null ? RejectReason.OTHER : no.getReason(), no.getFailedOp(), no.getDetail(),
-                nowMs, timestamp);
+                no.getParticipantPartition(), nowMs, timestamp);
     }
 
     private void abort(TransactionState state, RejectReason reason, Integer failedOp, String detail, long nowMs,
                        long timestamp) {
-        decide(state, false, nowMs, timestamp);
+        abort(state, reason, failedOp, detail, -1, nowMs, timestamp);
+    }
+
+    private void abort(TransactionState state, RejectReason reason, Integer failedOp, String detail, int votedNo,
+                       long nowMs, long timestamp) {
+        decide(state, false, votedNo, nowMs, timestamp);
         output.answer(state.getRequest(), Outcomes.aborted(state.getRequest(), reason, failedOp, detail, nowMs),
                 timestamp);
         forget(state);
@@ -317,15 +324,16 @@ final class Coordinator {
 
     /**
      * Applies or drops the coordinator's own staged writes, and sends DECISION, naming its keys, to
-     * every other partition involved, whatever it voted: a repeat does nothing there.
+     * every other partition involved but {@code votedNo} (the partition whose no vote aborts it, or
+     * -1): a repeat does nothing there.
      */
-    private void decide(TransactionState state, boolean commit, long nowMs, long timestamp) {
+    private void decide(TransactionState state, boolean commit, int votedNo, long nowMs, long timestamp) {
         String id = state.getTransactionId();
         List<Operation> ops = state.getRequest().getOps();
         Map<Integer, List<Integer>> shares = TransactionShares.indexesByPartition(ops, partitionCount);
         self.decideOwn(id, commit, keysAt(ops, shares.getOrDefault(partition, List.of())), nowMs, timestamp);
         for (int target : state.getParticipants()) {
-            if (target != partition) {
+            if (target != partition && target != votedNo) {
                 output.protocol(new ProtocolMessage(id, partition, target, nowMs,
                         new Decision(commit, keysAt(ops, shares.getOrDefault(target, List.of())))));
             }

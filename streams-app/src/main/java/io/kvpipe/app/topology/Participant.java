@@ -16,6 +16,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * One partition's side of a cross-partition transaction: prepare its keys (validate, lock, stage
  * the writes) and vote; on the decision, apply or drop the staged writes and release the locks.
+ * A prepare comes from the coordinator's PREPARE, or from this partition's copy of the request when
+ * the client sent the transaction to every partition it involves; both are handled alike.
  *
  * <h2>Rules</h2>
  * <ul>
@@ -26,12 +28,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       keys, so the locks are all the participant needs to keep). The participant never
  *       decides alone: the coordinator always decides, by the votes or by its deadline, and it is a
  *       replicated task that resumes elsewhere after a crash.</li>
- *   <li><b>A no vote ends it here.</b> Nothing is locked, and the transaction is remembered as aborted.</li>
- *   <li><b>Idempotent.</b> Decided transactions are remembered ({@link StoreNames#DECISIONS}). A
- *       repeated prepare gets the same yes vote again while undecided (rebuilt from its locks) and
- *       nothing once decided; a repeated decision changes nothing; a decision for a transaction
- *       never prepared here is remembered, so a prepare that comes after it locks nothing. A
- *       prepare that arrives after its deadline votes NO ({@code TIMEOUT}).</li>
+ *   <li><b>A no vote ends it here.</b> Nothing is locked; the coordinator sends no decision to a
+ *       partition that voted no.</li>
+ *   <li><b>Idempotent.</b> A repeated prepare gets the same yes vote again while undecided (rebuilt
+ *       from its locks); a repeated decision changes nothing. A decision that finds no lock of its
+ *       transaction (it came before its prepare or copy) is remembered
+ *       ({@link StoreNames#DECISIONS}), so a prepare that comes after it locks nothing. A decision
+ *       that releases locks is not remembered: a prepare repeated after it votes again, and the
+ *       coordinator, which answers a yes vote for a decided transaction with an abort, drops it
+ *       again. So the memory holds only the rare decisions that overtook their prepare, and is
+ *       kept in memory (changelogged). A prepare that arrives after its deadline votes NO
+ *       ({@code TIMEOUT}).</li>
  * </ul>
  * The coordinator's partition is a participant too, called directly for its own keys
  * ({@link #prepareOwn}, {@link #decideOwn}): the coordinator's {@link StoreNames#TXNS} entry
@@ -73,9 +80,6 @@ final class Participant {
         Vote vote = repeatedVote(transactionId, ops);
         if (vote == null) {
             vote = lockAndVote(transactionId, requestId, coordinatorPartition, ops, opIndexes, deadlineMs, nowMs);
-            if (!vote.getYes()) {
-                decisions.remember(transactionId, nowMs, ABORTED);
-            }
         }
         output.protocol(new ProtocolMessage(transactionId, coordinatorPartition, coordinatorPartition, nowMs, vote));
     }
@@ -145,11 +149,9 @@ final class Participant {
      * does nothing.
      */
     void decide(String transactionId, boolean commit, List<String> keys, long nowMs, long timestamp) {
-        // Releasing a lock of the transaction means this is its first decision here (a decision
-        // releases them all), so the memory need not be searched; that search is left to the rare
-        // decisions that find no lock: a repeat, a no voter, or a decision before its prepare.
-        boolean released = release(transactionId, commit, keys, nowMs, timestamp);
-        if (released || decisions.find(transactionId, nowMs) == null) {
+        // Only a decision that finds no lock is remembered (see the class comment): one that
+        // releases locks is the transaction's first here, and needs no memory.
+        if (!release(transactionId, commit, keys, nowMs, timestamp) && decisions.find(transactionId, nowMs) == null) {
             decisions.remember(transactionId, nowMs, commit ? COMMITTED : ABORTED);
         }
     }

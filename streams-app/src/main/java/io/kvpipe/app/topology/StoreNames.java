@@ -29,10 +29,10 @@ public final class StoreNames {
     public static final String TXNS = "txns";
 
     /**
-     * Transactions this partition took part in that are decided (or that it refused), by
-     * transaction id, so that a repeated or late prepare or decision changes nothing:
-     * {@code WindowStore<String, byte[]>} (one byte: 1 commit, 0 abort), kept for the longest
-     * transaction timeout and a margin.
+     * Decisions that reached this partition before the prepare (or copy of the request) of their
+     * transaction, by transaction id, so that the late prepare locks nothing:
+     * {@code WindowStore<String, byte[]>} (one byte: 1 commit, 0 abort), in memory, kept for the
+     * longest transaction timeout and a margin.
      */
     public static final String DECISIONS = "txn-decisions";
 

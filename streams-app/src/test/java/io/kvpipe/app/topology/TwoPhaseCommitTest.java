@@ -149,8 +149,22 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.kv().get(here).getValue()).isEqualTo("100");
             assertThat(pipeline.changeEvents()).isEmpty();
             assertThat(pipeline.locks().approximateNumEntries()).isZero();
-            assertThat(pipeline.protocolSent()).singleElement()
-                    .satisfies(m -> assertThat(((Decision) m.getBody()).getCommit()).isFalse());
+            assertThat(pipeline.protocolSent()).as("no DECISION to the partition that voted no: it locked nothing")
+                    .isEmpty();
+        }
+
+        @Test
+        void aNoVoteSendsTheAbortToEveryOtherParticipant() {
+            pipeline.send(request("t2b", put(here, "a"), put(onThree, "b"), put(onFive, "c")));
+            pipeline.protocolSent();
+
+            pipeline.sendProtocol(vote("t2b", 5, false, RejectReason.LOCK_CONFLICT, 2, List.of()));
+
+            assertThat(pipeline.outcome().getReason()).isEqualTo(RejectReason.LOCK_CONFLICT);
+            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
+                assertThat(m.getTargetPartition()).isEqualTo(3);
+                assertThat(((Decision) m.getBody()).getCommit()).isFalse();
+            });
         }
 
         @Test
@@ -270,9 +284,9 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.results.readValuesToList()).extracting(Outcome::getRequestId, Outcome::getStatus)
                     .containsExactly(org.assertj.core.groups.Tuple.tuple("b0", OutcomeStatus.COMMITTED),
                             org.assertj.core.groups.Tuple.tuple("b1", OutcomeStatus.ABORTED));
-            assertThat(pipeline.protocolRecordsSent()).singleElement().isInstanceOfSatisfying(ProtocolBatch.class,
-                    batch -> assertThat(batch.getMessages()).extracting(m -> ((Decision) m.getBody()).getCommit())
-                            .containsExactly(true, false));
+            assertThat(pipeline.protocolRecordsSent()).as("b0's commit; none for b1 to the partition that voted no")
+                    .singleElement().isInstanceOfSatisfying(ProtocolMessage.class,
+                            m -> assertThat(((Decision) m.getBody()).getCommit()).isTrue());
             assertThat(pipeline.txns().get("b2").getVotes()).hasSize(2);
         }
 
@@ -369,10 +383,9 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.locks().get(here2)).as("not prepared: the no vote was in").isNull();
             assertThat(pipeline.kv().get(here2)).isNull();
 
-            assertThat(pipeline.protocolSent()).extracting(ProtocolMessage::getTargetPartition,
-                    m -> ((Decision) m.getBody()).getCommit())
-                    .containsExactly(org.assertj.core.groups.Tuple.tuple(3, true),
-                            org.assertj.core.groups.Tuple.tuple(5, false));
+            assertThat(pipeline.protocolSent()).as("c2's commit; none for c3 to the partition that voted no")
+                    .extracting(ProtocolMessage::getTargetPartition, m -> ((Decision) m.getBody()).getCommit())
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple(3, true));
             assertThat(pipeline.txns().approximateNumEntries()).isZero();
             assertThat(pipeline.locks().approximateNumEntries()).isZero();
         }
@@ -462,10 +475,15 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.kv().get(here).getValue()).isEqualTo("130");
             assertThat(pipeline.changeEvents()).extracting(ChangeEvent::getTransactionId).containsExactly("c7");
 
+            // A repeated copy after the decision votes again; the coordinator answers that vote with
+            // an abort (see WithCopiesAsCoordinator), which drops it.
             pipeline.send(copied("c7", add(onThree, -30, 0L), put(onFive, "x"), add(here, 30)));
-            assertThat(pipeline.protocolSent()).as("a repeated copy after the decision").isEmpty();
+            assertThat(pipeline.protocolSent()).singleElement()
+                    .satisfies(m -> assertThat(((Vote) m.getBody()).getYes()).isTrue());
+            pipeline.sendProtocol(decision("c7", 3, false, here));
             assertThat(pipeline.locks().approximateNumEntries()).isZero();
-            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("130");
+            assertThat(pipeline.kv().get(here).getValue()).as("applied once").isEqualTo("130");
+            assertThat(pipeline.changeEvents()).isEmpty();
         }
 
         @Test
@@ -547,19 +565,27 @@ class TwoPhaseCommitTest {
         }
 
         @Test
-        void aRepeatedPrepareGetsTheSameVoteUntilDecidedAndNothingAfter() {
-            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), put(here, "x")));
+        void aRepeatedPrepareGetsTheSameVoteUntilDecidedAndAfterItTheCoordinatorsAbortDropsIt() {
+            seed(here, "1");
+            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), add(here, 1)));
             Vote first = (Vote) pipeline.protocolSent().get(0).getBody();
 
-            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), put(here, "x")));
+            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), add(here, 1)));
             assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> assertThat(m.getBody()).isEqualTo(first));
 
-            pipeline.sendProtocol(decision("p4", 3, false, here));
-            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), put(here, "x")));
+            pipeline.sendProtocol(decision("p4", 3, true, here));
+            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("2");
+            pipeline.changeEvents();
 
-            assertThat(pipeline.protocolSent()).isEmpty();
+            // Not remembered (a decision that released locks): the repeat votes again, and the
+            // coordinator answers a yes vote for a decided transaction with an abort.
+            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), add(here, 1)));
+            assertThat(pipeline.protocolSent()).singleElement()
+                    .satisfies(m -> assertThat(((Vote) m.getBody()).getYes()).isTrue());
+            pipeline.sendProtocol(decision("p4", 3, false, here));
+
             assertThat(pipeline.locks().approximateNumEntries()).isZero();
-            assertThat(pipeline.kv().get(here)).as("aborted: the staged write is dropped").isNull();
+            assertThat(pipeline.kv().get(here).getValue()).as("applied once").isEqualTo("2");
             assertThat(pipeline.changeEvents()).isEmpty();
         }
 
