@@ -187,7 +187,8 @@ final class Coordinator {
         boolean counted = state.getVotes().stream().anyMatch(v -> v.getParticipantPartition() == from);
         if (state.getRequest() == null) {
             if (!counted) {
-                keepVote(state, vote);
+                addVote(state, vote);
+                txns.put(transactionId, state);
             }
             return;
         }
@@ -203,17 +204,18 @@ final class Coordinator {
             abort(state, vote, nowMs, timestamp);
             return;
         }
-        keepVote(state, vote);
+        addVote(state, vote);
         if (state.getVotes().size() == state.getParticipants().size()) {
             commit(state, nowMs, timestamp);
+        } else {
+            txns.put(transactionId, state);
         }
     }
 
-    private void keepVote(TransactionState state, Vote vote) {
+    private static void addVote(TransactionState state, Vote vote) {
         List<Vote> votes = new ArrayList<>(state.getVotes());
         votes.add(vote);
         state.setVotes(votes);
-        txns.put(state.getTransactionId(), state);
     }
 
     /** A vote for a transaction decided already, or not begun yet (see the class comment). */

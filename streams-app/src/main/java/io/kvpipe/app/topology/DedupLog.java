@@ -51,20 +51,10 @@ final class DedupLog {
         return storeBuilder(StoreNames.DEDUP, retention);
     }
 
-    /** A store of this shape under another name. */
+    /** A store of this shape under another name (the participants' memory of decisions that overtook their prepare). */
     static StoreBuilder<WindowStore<String, byte[]>> storeBuilder(String name, Duration retention) {
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(name, retention.plusMillis(1), WINDOW, false),
-                Serdes.String(), Serdes.ByteArray());
-    }
-
-    /**
-     * A store of this shape held in memory (changelogged all the same), for a log that stays small:
-     * the participants' memory of decisions that overtook their prepare.
-     */
-    static StoreBuilder<WindowStore<String, byte[]>> inMemoryStoreBuilder(String name, Duration retention) {
-        return Stores.windowStoreBuilder(
-                Stores.inMemoryWindowStore(name, retention.plusMillis(1), WINDOW, false),
                 Serdes.String(), Serdes.ByteArray());
     }
 

@@ -153,7 +153,7 @@ public final class RequestTopology {
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.TXNS),
                 Serdes.String(), AvroSerde.forValues(TransactionState.class, registry))
                 .withLoggingEnabled(InFlightChangelog.CONFIG), PROCESSOR);
-        topology.addStateStore(DedupLog.inMemoryStoreBuilder(StoreNames.DECISIONS, settings.decisionMemory()), PROCESSOR);
+        topology.addStateStore(DedupLog.storeBuilder(StoreNames.DECISIONS, settings.decisionMemory()), PROCESSOR);
 
         ConsistentHashPartitioner byKey = new ConsistentHashPartitioner();
         topology.addSink(CHANGES_SINK, topics.changes(), new StringSerializer(),

@@ -31,8 +31,8 @@ public final class StoreNames {
     /**
      * Decisions that reached this partition before the prepare (or copy of the request) of their
      * transaction, by transaction id, so that the late prepare locks nothing:
-     * {@code WindowStore<String, byte[]>} (one byte: 1 commit, 0 abort), in memory, kept for the
-     * longest transaction timeout and a margin.
+     * {@code WindowStore<String, byte[]>} (one byte: 1 commit, 0 abort), kept for the longest
+     * transaction timeout and a margin.
      */
     public static final String DECISIONS = "txn-decisions";
 

@@ -256,6 +256,19 @@ final class Pipeline implements AutoCloseable {
         return requestId -> outcomeReader.deserialize(topics.results(), log.find(requestId, wallClock.toEpochMilli()));
     }
 
+    /** How many decisions the participants' memory holds. */
+    long decisionsRemembered() {
+        WindowStore<String, byte[]> store = driver.getWindowStore(StoreNames.DECISIONS);
+        long count = 0;
+        try (var all = store.all()) {
+            while (all.hasNext()) {
+                all.next();
+                count++;
+            }
+        }
+        return count;
+    }
+
     /** What the dedup store remembers. */
     interface Remembered {
         Outcome get(String requestId);

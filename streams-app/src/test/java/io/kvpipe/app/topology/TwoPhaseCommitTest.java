@@ -543,6 +543,7 @@ class TwoPhaseCommitTest {
                     .containsExactly(org.assertj.core.groups.Tuple.tuple(here, "p1"));
             assertThat(pipeline.locks().approximateNumEntries()).isZero();
             assertThat(pipeline.results.isEmpty()).as("the coordinator answers the client").isTrue();
+            assertThat(pipeline.decisionsRemembered()).as("a decision that released locks is not remembered").isZero();
         }
 
         @Test
@@ -608,6 +609,7 @@ class TwoPhaseCommitTest {
         @Test
         void aDecisionBeforeItsPrepareMakesTheLatePrepareLockNothing() {
             pipeline.sendProtocol(decision("p6", 3, false, here));
+            assertThat(pipeline.decisionsRemembered()).isEqualTo(1);
             pipeline.sendProtocol(prepare("p6", 3, deadline(), List.of(0), put(here, "x")));
 
             assertThat(pipeline.protocolSent()).isEmpty();
