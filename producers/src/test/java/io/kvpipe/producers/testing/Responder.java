@@ -7,6 +7,7 @@ import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.Request;
+import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.RequestsValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
@@ -34,7 +35,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * A stand-in for the streams app (not the real one): reads the requests topic and writes an
  * outcome to each request's reply partition, keyed by request id. Like the app it answers a
- * repeated request id with the first outcome. What it answers depends on the first key's prefix:
+ * repeated request id with the first outcome, and leaves a participant's copy of a transaction
+ * unanswered. What it answers depends on the first key's prefix:
  *
  * <ul>
  *   <li>{@code silent:} no outcome at all;
@@ -57,6 +59,7 @@ public final class Responder implements AutoCloseable {
     private final Map<String, Outcome> firstOutcome = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> seen = new ConcurrentHashMap<>();
     private final Map<String, Long> versions = new ConcurrentHashMap<>();
+    private final int requestPartitions;
     private final Thread thread;
     private volatile boolean running = true;
 
@@ -79,6 +82,7 @@ public final class Responder implements AutoCloseable {
             partitions.add(new TopicPartition(p.topic(), p.partition()));
         }
         consumer.assign(partitions);
+        requestPartitions = partitions.size();
         thread = new Thread(this::run, "responder");
         thread.setDaemon(true);
         thread.start();
@@ -112,6 +116,10 @@ public final class Responder implements AutoCloseable {
     }
 
     private void answer(ConsumerRecord<String, Object> record, Request request) throws Exception {
+        if (request.getSentToParticipants() && ConsistentHashPartitioner.partitionFor(
+                request.getOps().get(0).getKey(), requestPartitions) != record.partition()) {
+            return; // a participant's copy of a transaction: the coordinator's partition answers
+        }
         String id = request.getRequestId();
         seen.computeIfAbsent(id, i -> new AtomicInteger()).incrementAndGet();
         String key = request.getOps().get(0).getKey();
