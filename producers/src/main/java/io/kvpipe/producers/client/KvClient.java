@@ -85,8 +85,8 @@ import org.slf4j.LoggerFactory;
  * other keys, so that those participants prepare and vote without waiting for the coordinator. A sender
  * thread writes them; requests of one partition that queued while it was busy share one record, a
  * {@code RequestBatch} (up to {@link KvClientConfig#maxBatchRequests()}), and a request alone is
- * written as a plain {@code Request}, keyed by its routing key. Nothing waits to fill a batch. A
- * batch is only transport: each request in it is deduplicated, applied or rejected, and answered on
+ * written as a plain {@code Request}, keyed by its routing key (a copy: by one of its keys on that
+ * partition). Nothing waits to fill a batch. A batch is only transport: each request in it is deduplicated, applied or rejected, and answered on
  * its own. Each carries a reply address: this client's id and its reply partition of the results topic. The
  * pipeline writes each outcome, keyed by request id, to exactly that partition. A single thread
  * reads only that partition ({@code assign}, no consumer group, {@code read_committed}) and

@@ -257,6 +257,7 @@ final class RequestBatcher implements AutoCloseable {
                 value = writer.batch(bodies);
             }
         } catch (RuntimeException e) {
+            log.warn("could not encode a record of {} requests for partition {}", chunk.size(), partition, e);
             failSend(chunk, e);
             return;
         }

@@ -62,6 +62,38 @@ class KvClientTransactionTest {
     }
 
     @Test
+    void aFailedCopyLeavesTheTransactionToItsCoordinatorButAFailedHomeRecordFailsIt() throws Exception {
+        pipeline = new MockPipeline(false);
+        pipeline.start(b -> b.requestTimeout(LONG));
+        int partitions = MockPipeline.REQUEST_PARTITIONS;
+        String low = keyOn(0, partitions);
+        String high = keyOn(partitions - 1, partitions);
+
+        // Home record (partition of "low") first, then the copy: the copy fails.
+        CompletableFuture<WriteResult> copyFails = pipeline.client.transaction(Op.put(low, "1"), Op.put(high, "2"));
+        assertThat(pipeline.sentRecords()).extracting(ProducerRecord::key).containsExactly(low, high);
+        pipeline.producer.completeNext();
+        pipeline.producer.errorNext(new org.apache.kafka.common.errors.NetworkException("broker gone"));
+        assertThat(copyFails).as("its coordinator will answer (an abort at the deadline)").isNotDone();
+        assertThat(pipeline.client.pendingRequests()).isEqualTo(1);
+
+        // The copy (partition of "low") first, then the home record of "high": the home record fails.
+        CompletableFuture<WriteResult> homeFails = pipeline.client.transaction(Op.put(high, "3"), Op.put(low, "4"));
+        assertThat(pipeline.sentRecords()).hasSize(4);
+        assertThat(pipeline.sentRecords().subList(2, 4)).extracting(ProducerRecord::key).containsExactly(low, high);
+        pipeline.producer.completeNext();
+        pipeline.producer.errorNext(new org.apache.kafka.common.errors.NetworkException("broker gone"));
+        assertThatThrownBy(() -> homeFails.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(RequestSendException.class);
+    }
+
+    private static String keyOn(int partition, int partitions) {
+        return java.util.stream.IntStream.range(0, 10_000).mapToObj(i -> "k" + i)
+                .filter(k -> ConsistentHashPartitioner.partitionFor(k, partitions) == partition)
+                .findFirst().orElseThrow();
+    }
+
+    @Test
     void aSingleKeyWriteOrATransactionWithinOnePartitionIsOneRecordWithNoCopies() {
         pipeline = MockPipeline.started(LONG);
         int partitions = MockPipeline.REQUEST_PARTITIONS;

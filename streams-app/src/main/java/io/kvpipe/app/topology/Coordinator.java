@@ -41,14 +41,15 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       of counting.</li>
  *   <li><b>Votes before the request</b> (copies only: a participant may read its copy, prepare and
  *       vote before the coordinator reads its own): kept in a {@link StoreNames#TXNS} entry without
- *       a request, counted when the request comes. If it never comes (a client that died between
+ *       a request, a partition's later vote replacing its earlier one, counted when the request
+ *       comes (a no among them aborts, and then every involved partition gets the abort). If it never comes (a client that died between
  *       its writes), the entry aborts when the longest transaction timeout has passed since the first
  *       vote, and the abort is remembered as the transaction's outcome.</li>
  *   <li><b>Votes after the decision</b>: a yes vote for a transaction that has an outcome and no
- *       entry gets DECISION abort back. Every partition the request names got the real decision
- *       when it was made, earlier on the same protocol partition, so this abort can only drop a
- *       prepare made afterwards (a repeated copy read after the participant forgot the decision),
- *       never undo a commit.</li>
+ *       entry gets DECISION abort back. A commit needs every partition's yes, and every one of
+ *       them got the commit when it was made, earlier on the same protocol partition than this
+ *       abort; so the abort can only drop a prepare made after a decision (a repeated prepare or
+ *       copy, or one that came after an abort), never undo a commit.</li>
  *   <li><b>Deadline</b>: a wall-clock punctuation aborts every stored transaction past its
  *       deadline ({@code TIMEOUT}, naming the partitions that did not vote), found through an
  *       in-memory index of the deadlines rebuilt from the store when the task starts.</li>
@@ -123,7 +124,10 @@ final class Coordinator {
                 deadlineMs, null, null, nowMs, null);
         Vote no = votes.stream().filter(v -> !v.getYes()).findFirst().orElse(null);
         if (no != null) {
-            abort(state, no, nowMs, timestamp);
+            // Every involved partition gets the abort, the no voter too: it may have prepared on a
+            // repeated copy since, and a decision that finds no lock is only remembered.
+            abort(state, no.getReason() == null ? RejectReason.OTHER : no.getReason(), no.getFailedOp(),
+                    no.getDetail(), nowMs, timestamp);
             return;
         }
         List<Integer> local = shares.getOrDefault(partition, List.of());
@@ -134,6 +138,7 @@ final class Coordinator {
             } else {
                 output.answer(request, Outcomes.aborted(request, own.getReason(), own.getFailedOp(), own.getDetail(),
                         nowMs), timestamp);
+                forget(state);
             }
             return;
         }
@@ -186,10 +191,13 @@ final class Coordinator {
         int from = vote.getParticipantPartition();
         boolean counted = state.getVotes().stream().anyMatch(v -> v.getParticipantPartition() == from);
         if (state.getRequest() == null) {
-            if (!counted) {
-                addVote(state, vote);
-                txns.put(transactionId, state);
-            }
+            // A partition's later vote replaces its earlier one: a repeated copy read after the
+            // lock that made it vote no was released may have prepared and voted yes.
+            List<Vote> votes = new ArrayList<>(state.getVotes());
+            votes.removeIf(v -> v.getParticipantPartition() == from);
+            votes.add(vote);
+            state.setVotes(votes);
+            txns.put(transactionId, state);
             return;
         }
         if (!state.getParticipants().contains(from) || counted) {
@@ -254,18 +262,17 @@ final class Coordinator {
     }
 
     /**
-     * Aborts votes whose request never came: DECISION abort to each partition that voted yes, and
-     * the abort remembered as the outcome, which the request gets if it comes after all.
+     * Aborts votes whose request never came: DECISION abort to each partition that voted, and the
+     * abort remembered as the outcome, which the request gets if it comes after all.
      */
     private void abortUnbegun(TransactionState state, long waitedMs, long nowMs) {
         String id = state.getTransactionId();
         List<Integer> voters = new ArrayList<>();
         for (Vote vote : state.getVotes()) {
+            // A no voter gets it too (naming no key): remembered there, it keeps a later copy from locking.
             voters.add(vote.getParticipantPartition());
-            if (vote.getYes()) {
-                output.protocol(new ProtocolMessage(id, partition, vote.getParticipantPartition(), nowMs,
-                        new Decision(false, keysOf(vote))));
-            }
+            output.protocol(new ProtocolMessage(id, partition, vote.getParticipantPartition(), nowMs,
+                    new Decision(false, keysOf(vote))));
         }
         output.remember(Outcomes.aborted(id, RejectReason.TIMEOUT, "partition(s) " + voters + " voted, but the"
                 + " request did not reach its coordinator, partition " + partition + ", within " + waitedMs + " ms",

@@ -66,7 +66,8 @@ final class Participant {
     /**
      * Prepares this partition's share of transaction {@code transactionId}, coordinated by another
      * partition (on its PREPARE, or on this partition's copy of the request), and sends the vote to
-     * the coordinator: again for a repeated prepare, nothing once the transaction is decided here.
+     * the coordinator: again for a repeated prepare, nothing when a decision that overtook the
+     * prepare is remembered here.
      *
      * @param ops       this partition's operations, in transaction order
      * @param opIndexes each op's index in the whole transaction

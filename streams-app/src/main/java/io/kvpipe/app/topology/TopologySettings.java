@@ -20,8 +20,9 @@ import java.util.Objects;
  *                          outcome; a retry after it is applied again. Default {@link #DEFAULT_DEDUP_RETENTION}
  * @param transactionTimeout    how long a cross-partition transaction may wait for its votes when the
  *                              request names no timeout. Default {@link #DEFAULT_TRANSACTION_TIMEOUT}
- * @param maxTransactionTimeout the longest timeout a request may name; participants remember decided
- *                              transactions this long plus {@link #DECISION_MEMORY_MARGIN}. Default
+ * @param maxTransactionTimeout the longest timeout a request may name; participants remember
+ *                              decisions that overtook their prepare this long plus
+ *                              {@link #DECISION_MEMORY_MARGIN}. Default
  *                              {@link #MAX_TRANSACTION_TIMEOUT}
  */
 public record TopologySettings(
@@ -41,8 +42,8 @@ public record TopologySettings(
     /** The longest timeout a request may name unless told otherwise: 60 seconds. */
     public static final Duration MAX_TRANSACTION_TIMEOUT = Duration.ofSeconds(60);
     /**
-     * How much longer than the longest timeout a participant remembers a decided transaction, so
-     * that a repeated prepare is recognised even from a coordinator whose clock runs ahead.
+     * How much longer than the longest timeout a participant remembers a decision that overtook its
+     * prepare, so that the late prepare locks nothing even from a coordinator whose clock runs ahead.
      */
     public static final Duration DECISION_MEMORY_MARGIN = Duration.ofMinutes(5);
 
@@ -67,7 +68,7 @@ public record TopologySettings(
         }
     }
 
-    /** How long a participant remembers a decided transaction: the longest timeout and a margin. */
+    /** How long a participant remembers a decision that overtook its prepare: the longest timeout and a margin. */
     public Duration decisionMemory() {
         return maxTransactionTimeout.plus(DECISION_MEMORY_MARGIN);
     }
