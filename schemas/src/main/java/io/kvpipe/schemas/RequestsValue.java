@@ -2,6 +2,7 @@ package io.kvpipe.schemas;
 
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.RequestBatch;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 
@@ -10,14 +11,19 @@ import org.apache.avro.Schema;
  * independent requests that all belong to the partition the record is written to.
  *
  * <h2>On the wire</h2>
- * The subject {@code <requests topic>-value} holds two versions, registered in this order:
+ * The subject {@code <requests topic>-value} holds these versions, registered in this order:
  * <ol>
- *   <li>the {@code Request} record itself: a plain request, byte for byte what clients wrote before
- *       batches existed;</li>
+ *   <li>{@link #FIRST_REQUEST}, the {@code Request} record as it was before batches existed: a
+ *       plain request, byte for byte what clients wrote then (and clients of earlier versions still
+ *       write);</li>
  *   <li>{@link #SCHEMA}, the union {@code ["io.kvpipe.avro.Request", "io.kvpipe.avro.RequestBatch"]}.
- *       It reads data written with version 1, so the subject stays {@code BACKWARD} compatible and an
- *       existing subject can be upgraded in place. A batch is written with this union (branch 1).</li>
+ *       It reads data written with every earlier version, so the subject stays {@code BACKWARD}
+ *       compatible and an existing subject is upgraded in place (a subject of an earlier release
+ *       holds that release's union as version 2, and this one comes after it). Requests are written
+ *       with this union: one request alone as branch 0, a batch as branch 1.</li>
  * </ol>
+ * Only the union evolves. A plain {@code Request} with a new field could never be registered again:
+ * after the union, a plain record cannot read the union's batches, so the subject would refuse it.
  * A reader decodes any record of the topic with {@link #SCHEMA} as its reader schema and gets a
  * {@code Request} or a {@code RequestBatch}; {@link #requests(Object)} flattens either.
  *
@@ -30,14 +36,36 @@ public final class RequestsValue {
     /** The current value schema of the requests topic: {@code [Request, RequestBatch]}. */
     public static final Schema SCHEMA = Schema.createUnion(Request.getClassSchema(), RequestBatch.getClassSchema());
 
+    /** The union branch of one request alone. */
+    public static final int REQUEST_BRANCH = 0;
+
     /** The union branch of a batch. */
     public static final int BATCH_BRANCH = 1;
+
+    /**
+     * Version 1 of the subject: the {@code Request} record before {@code sentToParticipants} was
+     * added, exactly as it was registered then (the registry matches schemas by their text).
+     */
+    public static final Schema FIRST_REQUEST = withoutField(Request.getClassSchema(), "sentToParticipants");
 
     private RequestsValue() {}
 
     /** Every schema ever registered under the subject, oldest first; the last is {@link #SCHEMA}. */
     public static List<Schema> versions() {
-        return List.of(Request.getClassSchema(), SCHEMA);
+        return List.of(FIRST_REQUEST, SCHEMA);
+    }
+
+    private static Schema withoutField(Schema record, String name) {
+        List<Schema.Field> fields = new ArrayList<>();
+        for (Schema.Field field : record.getFields()) {
+            if (!field.name().equals(name)) {
+                fields.add(new Schema.Field(field, field.schema()));
+            }
+        }
+        Schema copy = Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), record.isError(),
+                fields);
+        record.getObjectProps().forEach(copy::addProp);
+        return copy;
     }
 
     /**

@@ -186,13 +186,12 @@ public final class KvClient implements AutoCloseable {
     }
 
     /**
-     * Fails fast on an unreachable or refusing registry: registers (or looks up) the schemas of the
-     * requests topic now: a plain request's, and the union a batch is written with unless batching
-     * is off ({@code maxBatchRequests} 1, which needs nothing a pipeline from before batches lacks).
+     * Fails fast on an unreachable or refusing registry: registers (or looks up) the schema of the
+     * requests topic now, the union every request is written with (see {@code RequestsValue}).
      */
     private static void checkRegistry(RequestsWriter writer, KvClientConfig config) {
         try {
-            writer.resolveSchemaIds(config.maxBatchRequests() > 1);
+            writer.resolveSchemaIds();
         } catch (KafkaException e) {
             throw new KvClientException("the schema registry did not take the schemas of "
                     + config.topics().requests() + ": " + e.getMessage(), e);

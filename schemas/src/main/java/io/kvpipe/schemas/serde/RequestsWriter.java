@@ -14,13 +14,12 @@ import org.apache.kafka.common.errors.SerializationException;
 
 /**
  * Writes requests-topic values ({@link RequestsValue}) in the Confluent wire format from requests
- * encoded once: {@link #encode} gives a request's Avro binary, {@link #single} frames one as a plain
- * {@code Request} (the bytes an {@code AvroSerializer} of {@code Request} writes), {@link #batch}
- * frames several as a {@code RequestBatch} under the union schema. An Avro array is its item count
+ * encoded once: {@link #encode} gives a request's Avro binary, {@link #single} frames one alone and
+ * {@link #batch} several as a {@code RequestBatch}, both under the union schema (branch 0 and 1). An Avro array is its item count
  * followed by the items, so a batch is built by concatenation, and its size is known exactly
  * before it is built ({@link #batchSize}).
  *
- * <p>The two schema ids are registered (or, with {@code autoRegister} false, looked up) under
+ * <p>The union's schema id is registered (or, with {@code autoRegister} false, looked up) under
  * {@code <topic>-value} on first use. Thread-safe.
  */
 public final class RequestsWriter {
@@ -35,7 +34,6 @@ public final class RequestsWriter {
     private final SchemaRegistryClient registry;
     private final String subject;
     private final boolean autoRegister;
-    private volatile int requestId = -1;
     private volatile int unionId = -1;
 
     public RequestsWriter(SchemaRegistryClient registry, String topic, boolean autoRegister) {
@@ -67,24 +65,21 @@ public final class RequestsWriter {
     }
 
     /**
-     * Resolves the schema ids now (a client checks its registry at start this way): the plain
-     * request's, and the union's if {@code batches} will be written.
+     * Resolves the schema id now (a client checks its registry at start this way).
      *
-     * @throws SerializationException if the registry does not give them
+     * @throws SerializationException if the registry does not give it
      */
-    public void resolveSchemaIds(boolean batches) {
-        requestSchemaId();
-        if (batches) {
-            unionSchemaId();
-        }
+    public void resolveSchemaIds() {
+        unionSchemaId();
     }
 
-    /** One encoded request as a plain {@code Request} value. */
+    /** One encoded request alone (union branch {@link RequestsValue#REQUEST_BRANCH}). */
     public byte[] single(byte[] encodedRequest) {
-        int id = requestSchemaId();
-        byte[] value = new byte[WireFormat.HEADER_SIZE + encodedRequest.length];
+        int id = unionSchemaId();
+        byte[] value = new byte[singleSize(encodedRequest.length)];
         header(value, id);
-        System.arraycopy(encodedRequest, 0, value, WireFormat.HEADER_SIZE, encodedRequest.length);
+        int at = writeLong(value, WireFormat.HEADER_SIZE, RequestsValue.REQUEST_BRANCH);
+        System.arraycopy(encodedRequest, 0, value, at, encodedRequest.length);
         return value;
     }
 
@@ -118,15 +113,7 @@ public final class RequestsWriter {
 
     /** The size of a single-request value whose encoding is {@code bodyBytes}. */
     public static int singleSize(int bodyBytes) {
-        return WireFormat.HEADER_SIZE + bodyBytes;
-    }
-
-    private int requestSchemaId() {
-        int id = requestId;
-        if (id < 0) {
-            id = requestId = schemaId(RequestsValue.versions().get(0));
-        }
-        return id;
+        return WireFormat.HEADER_SIZE + longSize(RequestsValue.REQUEST_BRANCH) + bodyBytes;
     }
 
     private int unionSchemaId() {

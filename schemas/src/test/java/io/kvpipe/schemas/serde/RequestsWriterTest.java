@@ -28,12 +28,14 @@ class RequestsWriterTest {
     private final AvroDeserializer<Object> reader = new AvroDeserializer<>(registry, RequestsValue.SCHEMA);
 
     @Test
-    void aSingleRequestIsWrittenExactlyAsTheRequestSerializerWritesIt() {
+    void aSingleRequestIsWrittenUnderTheUnionSchemaAsItsRequestBranch() {
         Request request = request("r-1", "k", "v");
+        request.setSentToParticipants(true);
 
         byte[] single = writer.single(writer.encode(request));
 
-        assertThat(single).isEqualTo(new AvroSerializer<Request>(registry, false).serialize(TOPIC, request));
+        assertThat(single).isEqualTo(new AvroSerializer<Object>(registry, false, RequestsValue.SCHEMA)
+                .serialize(TOPIC, request));
         assertThat(single).hasSize(RequestsWriter.singleSize(writer.encode(request).length));
         assertThat(reader.deserialize(TOPIC, single)).isEqualTo(request);
         assertThat(RequestsValue.requests(reader.deserialize(TOPIC, single))).containsExactly(request);
@@ -63,13 +65,30 @@ class RequestsWriterTest {
     }
 
     @Test
-    void theUnionIsBackwardCompatibleWithThePlainRequestSoTheSubjectCanEvolve() {
-        Schema before = RequestsValue.versions().get(0);
+    void theSubjectKeepsItsFirstPlainRequestAndOnlyTheUnionEvolves() {
+        Schema first = RequestsValue.FIRST_REQUEST;
+        // The union of an earlier release: its Request branch had no sentToParticipants yet.
+        Schema earlierUnion = Schema.createUnion(first, earlierBatch(first));
 
-        assertThat(RequestsValue.versions()).containsExactly(Request.getClassSchema(), RequestsValue.SCHEMA);
+        assertThat(RequestsValue.versions()).containsExactly(first, RequestsValue.SCHEMA);
         assertThat(Topics.defaults().valueSchemas().get(TOPIC)).isEqualTo(RequestsValue.SCHEMA);
-        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(RequestsValue.SCHEMA, before).getType())
-                .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(first.getField("sentToParticipants")).isNull();
+        assertThat(first.getFields()).hasSize(Request.getClassSchema().getFields().size() - 1);
+        // BACKWARD: the current union reads what every earlier version wrote.
+        for (Schema writer : List.of(first, earlierUnion)) {
+            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(RequestsValue.SCHEMA, writer).getType())
+                    .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        }
+        // Why the plain Request is not registered again: after a union it cannot read the batches.
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Request.getClassSchema(), earlierUnion)
+                .getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    }
+
+    private static Schema earlierBatch(Schema earlierRequest) {
+        Schema batch = RequestBatch.getClassSchema();
+        Schema.Field requests = batch.getField("requests");
+        return Schema.createRecord(batch.getName(), batch.getDoc(), batch.getNamespace(), false,
+                List.of(new Schema.Field(requests.name(), Schema.createArray(earlierRequest), requests.doc())));
     }
 
     private static Request request(String id, String key, String value) {

@@ -18,7 +18,8 @@ import java.util.TreeSet;
  *  "versions": [{"key","version","partition","offset","position"}], "decidedAtMs", "servedBy"}
  * </pre>
  * {@code status}: {@code pending} (held by its coordinator, no vote yet), {@code prepared} (at least
- * one vote, not decided), or the decision: {@code committed}, {@code aborted} (the votes did not
+ * one vote, not decided; while only participants have voted on their copies of a request the
+ * coordinator has not read yet, {@code waitingFor} names the coordinator itself), or the decision: {@code committed}, {@code aborted} (the votes did not
  * all say yes, or the deadline passed), {@code rejected} (a request refused before any prepare).
  * Fields that do not apply are null or empty. {@code position} is the read-your-writes token of a
  * committed key (its version form when the outcome gives no offset).
@@ -46,6 +47,10 @@ final class TxnStatus {
         ObjectNode body = head(transactionId, status, finding.partition());
         ArrayNode votes = body.putArray("votes");
         Set<Integer> waitingFor = new TreeSet<>(state.getParticipants());
+        if (state.getRequest() == null) {
+            // Votes that came before the request: the coordinator has not read it (nor voted) yet.
+            waitingFor.add(finding.partition());
+        }
         Vote firstNo = null;
         for (Vote vote : state.getVotes()) {
             waitingFor.remove(vote.getParticipantPartition());

@@ -64,6 +64,18 @@ class TxnStatusTest {
     }
 
     @Test
+    void votesThatCameBeforeTheRequestWaitForTheCoordinator() throws Exception {
+        TransactionState early = state(TransactionPhase.PREPARING, List.of(), List.of(yes(5)));
+        early.setRequest(null);
+
+        JsonNode body = json(new TxnFinding.Undecided(2, early));
+
+        assertThat(body.get("status").asText()).isEqualTo("prepared");
+        assertThat(body.get("votes")).hasSize(1);
+        assertThat(body.get("waitingFor").toString()).isEqualTo("[2]");
+    }
+
+    @Test
     void aNoVoteGivesTheReasonOfAnAbortDecidedInTheState() throws Exception {
         Vote no = Vote.newBuilder().setParticipantPartition(5).setYes(false).setReason(RejectReason.LOCK_CONFLICT)
                 .setFailedOp(1).setDetail("b is locked by t0").build();
