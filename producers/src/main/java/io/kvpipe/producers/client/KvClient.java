@@ -82,12 +82,13 @@ import org.slf4j.LoggerFactory;
  * Requests go to the requests topic, to the partition of their routing key (the first op's key) by
  * the {@link ConsistentHashPartitioner}, through one idempotent {@code acks=all} producer; a
  * transaction over keys of several partitions also goes, as a copy, to the partition of each of its
- * other keys, so that those participants prepare and vote without waiting for the coordinator. A sender
- * thread writes them; requests of one partition that queued while it was busy share one record, a
- * {@code RequestBatch} (up to {@link KvClientConfig#maxBatchRequests()}), and a request alone is
- * written as a plain {@code Request}, keyed by its routing key (a copy: by one of its keys on that
- * partition). Nothing waits to fill a batch. A batch is only transport: each request in it is deduplicated, applied or rejected, and answered on
- * its own. Each carries a reply address: this client's id and its reply partition of the results topic. The
+ * other keys, so that those participants prepare and vote without waiting for the coordinator. A
+ * sender thread writes them; requests of one partition that queued while it was busy share one
+ * record, a {@code RequestBatch} (up to {@link KvClientConfig#maxBatchRequests()}), and a request
+ * alone is a record of its own, keyed by its routing key (a copy: by one of its keys on that
+ * partition). Nothing waits to fill a batch. A batch is only transport: each request in it is
+ * deduplicated, applied or rejected, and answered on its own. Each carries a reply address: this
+ * client's id and its reply partition of the results topic. The
  * pipeline writes each outcome, keyed by request id, to exactly that partition. A single thread
  * reads only that partition ({@code assign}, no consumer group, {@code read_committed}) and
  * completes the pending futures by request id; outcomes for other clients that share the
@@ -427,7 +428,7 @@ public final class KvClient implements AutoCloseable {
         Request request = Requests.build(requestId, replyTo, ops, System.currentTimeMillis(), timeoutMs);
         // A transaction goes to the partition of each of its keys: participants prepare on their
         // copies without waiting for the coordinator's PREPARE (one commit fewer before the outcome).
-        List<String> copyKeys = ops.size() > 1 ? ops.subList(1, ops.size()).stream().map(Op::key).toList() : List.of();
+        List<String> copyKeys = ops.subList(1, ops.size()).stream().map(Op::key).toList();
         request.setSentToParticipants(!copyKeys.isEmpty());
         if (closed.get()) {
             return CompletableFuture.failedFuture(new ClientClosedException(clientId, requestId));

@@ -15,9 +15,9 @@ import org.apache.kafka.common.errors.SerializationException;
 /**
  * Writes requests-topic values ({@link RequestsValue}) in the Confluent wire format from requests
  * encoded once: {@link #encode} gives a request's Avro binary, {@link #single} frames one alone and
- * {@link #batch} several as a {@code RequestBatch}, both under the union schema (branch 0 and 1). An Avro array is its item count
- * followed by the items, so a batch is built by concatenation, and its size is known exactly
- * before it is built ({@link #batchSize}).
+ * {@link #batch} several as a {@code RequestBatch}, both under the union schema (branch 0 and 1).
+ * An Avro array is its item count followed by the items, so a batch is built by concatenation, and
+ * its size is known exactly before it is built ({@link #batchSize}).
  *
  * <p>The union's schema id is registered (or, with {@code autoRegister} false, looked up) under
  * {@code <topic>-value} on first use. Thread-safe.

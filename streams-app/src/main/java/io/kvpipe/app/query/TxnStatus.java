@@ -19,10 +19,11 @@ import java.util.TreeSet;
  * </pre>
  * {@code status}: {@code pending} (held by its coordinator, no vote yet), {@code prepared} (at least
  * one vote, not decided; while only participants have voted on their copies of a request the
- * coordinator has not read yet, {@code waitingFor} names the coordinator itself), or the decision: {@code committed}, {@code aborted} (the votes did not
- * all say yes, or the deadline passed), {@code rejected} (a request refused before any prepare).
- * Fields that do not apply are null or empty. {@code position} is the read-your-writes token of a
- * committed key (its version form when the outcome gives no offset).
+ * coordinator has not read yet, {@code waitingFor} names the coordinator itself), or the decision:
+ * {@code committed}, {@code aborted} (the votes did not all say yes, or the deadline passed),
+ * {@code rejected} (a request refused before any prepare). Fields that do not apply are null or
+ * empty. {@code position} is the read-your-writes token of a committed key (its version form when
+ * the outcome gives no offset).
  */
 final class TxnStatus {
 

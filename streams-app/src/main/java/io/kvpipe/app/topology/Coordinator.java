@@ -126,8 +126,7 @@ final class Coordinator {
         if (no != null) {
             // Every involved partition gets the abort, the no voter too: it may have prepared on a
             // repeated copy since, and a decision that finds no lock is only remembered.
-            abort(state, no.getReason() == null ? RejectReason.OTHER : no.getReason(), no.getFailedOp(),
-                    no.getDetail(), nowMs, timestamp);
+            abort(state, reasonOf(no), no.getFailedOp(), no.getDetail(), nowMs, timestamp);
             return;
         }
         List<Integer> local = shares.getOrDefault(partition, List.of());
@@ -189,7 +188,6 @@ final class Coordinator {
             return;
         }
         int from = vote.getParticipantPartition();
-        boolean counted = state.getVotes().stream().anyMatch(v -> v.getParticipantPartition() == from);
         if (state.getRequest() == null) {
             // A partition's later vote replaces its earlier one: a repeated copy read after the
             // lock that made it vote no was released may have prepared and voted yes.
@@ -200,6 +198,7 @@ final class Coordinator {
             txns.put(transactionId, state);
             return;
         }
+        boolean counted = state.getVotes().stream().anyMatch(v -> v.getParticipantPartition() == from);
         if (!state.getParticipants().contains(from) || counted) {
             return;
         }
@@ -306,8 +305,11 @@ final class Coordinator {
 
     /** Aborts on the no vote {@code no}; its partition locked nothing, so it gets no DECISION. */
     private void abort(TransactionState state, Vote no, long nowMs, long timestamp) {
-        abort(state, no.getReason() == null ? RejectReason.OTHER : no.getReason(), no.getFailedOp(), no.getDetail(),
-                no.getParticipantPartition(), nowMs, timestamp);
+        abort(state, reasonOf(no), no.getFailedOp(), no.getDetail(), no.getParticipantPartition(), nowMs, timestamp);
+    }
+
+    private static RejectReason reasonOf(Vote no) {
+        return no.getReason() == null ? RejectReason.OTHER : no.getReason();
     }
 
     private void abort(TransactionState state, RejectReason reason, Integer failedOp, String detail, long nowMs,

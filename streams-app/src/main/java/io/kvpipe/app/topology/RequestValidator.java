@@ -153,15 +153,13 @@ final class RequestValidator {
 
     private Optional<Invalid> validateRouting(Request request, int partition) {
         List<Operation> ops = request.getOps();
-        int first = ConsistentHashPartitioner.partitionFor(ops.get(0).getKey(), partitionCount);
+        int first = TransactionShares.coordinator(ops, partitionCount);
         if (first == partition) {
             return Optional.empty();
         }
         if (request.getSentToParticipants()) {
-            for (Operation op : ops) {
-                if (ConsistentHashPartitioner.partitionFor(op.getKey(), partitionCount) == partition) {
-                    return Optional.empty(); // a participant's copy
-                }
+            if (!TransactionShares.indexesOn(ops, partition, partitionCount).isEmpty()) {
+                return Optional.empty(); // a participant's copy
             }
             return malformed("the transaction names no key of partition " + partition + " of " + partitionCount
                     + ", where it arrived: send it to the partitions of its keys with ConsistentHashPartitioner",

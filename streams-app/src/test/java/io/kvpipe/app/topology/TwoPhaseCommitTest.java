@@ -84,6 +84,23 @@ class TwoPhaseCommitTest {
         return pipeline.driverWallClock();
     }
 
+    /**
+     * {@code repeat}, a prepare or copy of {@code txn} repeated after its commit decision released
+     * {@code here}, votes yes again (a decision that releases locks is not remembered); the abort
+     * the coordinator answers such a vote with (coordinated by partition 3) drops it, so
+     * {@code here} keeps the value {@code applied} once.
+     */
+    void repeatAfterTheDecisionIsDroppedByTheCoordinatorsAbort(String txn, String applied, Runnable repeat) {
+        repeat.run();
+        assertThat(pipeline.protocolSent()).singleElement()
+                .satisfies(m -> assertThat(((Vote) m.getBody()).getYes()).isTrue());
+        pipeline.sendProtocol(decision(txn, 3, false, here));
+
+        assertThat(pipeline.locks().approximateNumEntries()).isZero();
+        assertThat(pipeline.kv().get(here).getValue()).as("applied once").isEqualTo(applied);
+        assertThat(pipeline.changeEvents()).isEmpty();
+    }
+
     @Nested
     class AsCoordinator {
 
@@ -509,15 +526,8 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.kv().get(here).getValue()).isEqualTo("130");
             assertThat(pipeline.changeEvents()).extracting(ChangeEvent::getTransactionId).containsExactly("c7");
 
-            // A repeated copy after the decision votes again; the coordinator answers that vote with
-            // an abort (see WithCopiesAsCoordinator), which drops it.
-            pipeline.send(copied("c7", add(onThree, -30, 0L), put(onFive, "x"), add(here, 30)));
-            assertThat(pipeline.protocolSent()).singleElement()
-                    .satisfies(m -> assertThat(((Vote) m.getBody()).getYes()).isTrue());
-            pipeline.sendProtocol(decision("c7", 3, false, here));
-            assertThat(pipeline.locks().approximateNumEntries()).isZero();
-            assertThat(pipeline.kv().get(here).getValue()).as("applied once").isEqualTo("130");
-            assertThat(pipeline.changeEvents()).isEmpty();
+            repeatAfterTheDecisionIsDroppedByTheCoordinatorsAbort("c7", "130",
+                    () -> pipeline.send(copied("c7", add(onThree, -30, 0L), put(onFive, "x"), add(here, 30))));
         }
 
         @Test
@@ -612,16 +622,8 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.kv().get(here).getValue()).isEqualTo("2");
             pipeline.changeEvents();
 
-            // Not remembered (a decision that released locks): the repeat votes again, and the
-            // coordinator answers a yes vote for a decided transaction with an abort.
-            pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), add(here, 1)));
-            assertThat(pipeline.protocolSent()).singleElement()
-                    .satisfies(m -> assertThat(((Vote) m.getBody()).getYes()).isTrue());
-            pipeline.sendProtocol(decision("p4", 3, false, here));
-
-            assertThat(pipeline.locks().approximateNumEntries()).isZero();
-            assertThat(pipeline.kv().get(here).getValue()).as("applied once").isEqualTo("2");
-            assertThat(pipeline.changeEvents()).isEmpty();
+            repeatAfterTheDecisionIsDroppedByTheCoordinatorsAbort("p4", "2",
+                    () -> pipeline.sendProtocol(prepare("p4", 3, deadline(), List.of(0), add(here, 1))));
         }
 
         @Test
