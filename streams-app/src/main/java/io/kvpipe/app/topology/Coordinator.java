@@ -20,9 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
 import java.util.TreeSet;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Coordinates a cross-partition transaction from the partition of its first key (the request's
@@ -71,7 +68,7 @@ final class Coordinator {
     private final int partitionCount;
     /** How long votes may wait for a request that has not come: the longest timeout a request may name. */
     private final long unbegunTimeoutMs;
-    private final KeyValueStore<String, TransactionState> txns;
+    private final InFlightStore<TransactionState> txns;
     private final Participant self;
     private final TaskOutput output;
     /**
@@ -91,20 +88,17 @@ final class Coordinator {
         }
     }
 
-    /** Over the task's restored stores; reads {@link StoreNames#TXNS} once to index the deadlines. */
+    /** Over the task's restored stores; indexes the deadlines of {@link StoreNames#TXNS}. */
     Coordinator(int partition, int partitionCount, Duration maxTransactionTimeout,
-                KeyValueStore<String, TransactionState> txns, Participant self, TaskOutput output) {
+                InFlightStore<TransactionState> txns, Participant self, TaskOutput output) {
         this.partition = partition;
         this.partitionCount = partitionCount;
         this.unbegunTimeoutMs = maxTransactionTimeout.toMillis();
         this.txns = txns;
         this.self = self;
         this.output = output;
-        try (KeyValueIterator<String, TransactionState> all = txns.all()) {
-            while (all.hasNext()) {
-                KeyValue<String, TransactionState> next = all.next();
-                deadlines.add(new Deadline(next.value.getDeadlineMs(), next.key));
-            }
+        for (TransactionState state : txns.values()) {
+            deadlines.add(new Deadline(state.getDeadlineMs(), state.getTransactionId()));
         }
     }
 
@@ -328,9 +322,8 @@ final class Coordinator {
     /** Removes the transaction's entry, where it has one (a transaction decided as it began has none). */
     private void forget(TransactionState state) {
         String id = state.getTransactionId();
-        if (deadlines.remove(new Deadline(state.getDeadlineMs(), id)) || txns.get(id) != null) {
-            txns.delete(id);
-        }
+        deadlines.remove(new Deadline(state.getDeadlineMs(), id));
+        txns.delete(id);
     }
 
     /**

@@ -45,17 +45,14 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 final class Participant {
 
-    private static final byte[] COMMITTED = {1};
-    private static final byte[] ABORTED = {0};
-
     private final int partition;
     private final KeyValueStore<String, VersionedValue> kv;
-    private final KeyValueStore<String, Lock> locks;
-    private final DedupLog decisions;
+    private final InFlightStore<Lock> locks;
+    private final RememberedDecisions decisions;
     private final TaskOutput output;
 
-    Participant(int partition, KeyValueStore<String, VersionedValue> kv, KeyValueStore<String, Lock> locks,
-                DedupLog decisions, TaskOutput output) {
+    Participant(int partition, KeyValueStore<String, VersionedValue> kv, InFlightStore<Lock> locks,
+                RememberedDecisions decisions, TaskOutput output) {
         this.partition = partition;
         this.kv = kv;
         this.locks = locks;
@@ -74,7 +71,7 @@ final class Participant {
      */
     void prepare(String transactionId, String requestId, int coordinatorPartition, List<Operation> ops,
                  List<Integer> opIndexes, long deadlineMs, long nowMs) {
-        if (decisions.find(transactionId, nowMs) != null) {
+        if (decisions.contains(transactionId, nowMs)) {
             return;
         }
         Vote vote = repeatedVote(transactionId, ops);
@@ -151,8 +148,8 @@ final class Participant {
     void decide(String transactionId, boolean commit, List<String> keys, long nowMs, long timestamp) {
         // Only a decision that finds no lock is remembered (see the class comment): one that
         // releases locks is the transaction's first here, and needs no memory.
-        if (!release(transactionId, commit, keys, nowMs, timestamp) && decisions.find(transactionId, nowMs) == null) {
-            decisions.remember(transactionId, nowMs, commit ? COMMITTED : ABORTED);
+        if (!release(transactionId, commit, keys, nowMs, timestamp) && !decisions.contains(transactionId, nowMs)) {
+            decisions.remember(transactionId, commit, nowMs);
         }
     }
 

@@ -7,9 +7,8 @@ import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * A task's stores and the roles built on them, as one processor of the task sees them: both the
- * request and the protocol processor open their own, over the same stores, each forwarding through
- * its own context.
+ * A task's stores and the roles built on them, as the task's one processor ({@link TaskProcessor})
+ * opens them when it starts.
  */
 record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, TaskOutput output, Participant participant,
                  Coordinator coordinator) {
@@ -17,10 +16,11 @@ record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, TaskO
     static TaskState open(ProcessorContext<String, Object> context, TopologySettings settings) {
         int partition = context.taskId().partition();
         KeyValueStore<String, VersionedValue> kv = context.getStateStore(StoreNames.KV);
-        KeyValueStore<String, Lock> locks = context.getStateStore(StoreNames.LOCKS);
-        KeyValueStore<String, TransactionState> txns = context.getStateStore(StoreNames.TXNS);
+        InFlightStore<Lock> locks = new InFlightStore<>(context.getStateStore(StoreNames.LOCKS));
+        InFlightStore<TransactionState> txns = new InFlightStore<>(context.getStateStore(StoreNames.TXNS));
         DedupLog dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), settings.dedupRetention());
-        DedupLog decisions = new DedupLog(context.getStateStore(StoreNames.DECISIONS), settings.decisionMemory());
+        RememberedDecisions decisions = new RememberedDecisions(context.getStateStore(StoreNames.DECISIONS),
+                settings.decisionMemory());
         TaskOutput output = new TaskOutput(context, new Reply.Wire(settings.registry()), settings.topics().results(),
                 dedup, settings.instanceId());
         Participant participant = new Participant(partition, kv, locks, decisions, output);
