@@ -39,9 +39,10 @@ import java.util.TreeSet;
  *   <li><b>Votes before the request</b> (copies only: a participant may read its copy, prepare and
  *       vote before the coordinator reads its own): kept in a {@link StoreNames#TXNS} entry without
  *       a request, a partition's later vote replacing its earlier one, counted when the request
- *       comes (a no among them aborts, and then every involved partition gets the abort). If it never comes (a client that died between
- *       its writes), the entry aborts when the longest transaction timeout has passed since the first
- *       vote, and the abort is remembered as the transaction's outcome.</li>
+ *       comes (a no among them aborts, and then every involved partition gets the abort). If it
+ *       never comes (a client that died between its writes), the entry aborts when the longest
+ *       transaction timeout has passed since the first vote, and the abort is remembered as the
+ *       transaction's outcome.</li>
  *   <li><b>Votes after the decision</b>: a yes vote for a transaction that has an outcome and no
  *       entry gets DECISION abort back. A commit needs every partition's yes, and every one of
  *       them got the commit when it was made, earlier on the same protocol partition than this
@@ -185,10 +186,7 @@ final class Coordinator {
         if (state.getRequest() == null) {
             // A partition's later vote replaces its earlier one: a repeated copy read after the
             // lock that made it vote no was released may have prepared and voted yes.
-            List<Vote> votes = new ArrayList<>(state.getVotes());
-            votes.removeIf(v -> v.getParticipantPartition() == from);
-            votes.add(vote);
-            state.setVotes(votes);
+            putVote(state, vote);
             txns.put(transactionId, state);
             return;
         }
@@ -205,7 +203,7 @@ final class Coordinator {
             abort(state, vote, nowMs, timestamp);
             return;
         }
-        addVote(state, vote);
+        putVote(state, vote);
         if (state.getVotes().size() == state.getParticipants().size()) {
             commit(state, nowMs, timestamp);
         } else {
@@ -213,8 +211,10 @@ final class Coordinator {
         }
     }
 
-    private static void addVote(TransactionState state, Vote vote) {
+    /** Sets the vote of {@code vote}'s partition in {@code state}, replacing one it gave before. */
+    private static void putVote(TransactionState state, Vote vote) {
         List<Vote> votes = new ArrayList<>(state.getVotes());
+        votes.removeIf(v -> v.getParticipantPartition() == vote.getParticipantPartition());
         votes.add(vote);
         state.setVotes(votes);
     }

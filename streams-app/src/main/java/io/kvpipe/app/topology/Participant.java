@@ -36,8 +36,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *       ({@link StoreNames#DECISIONS}), so a prepare that comes after it locks nothing. A decision
  *       that releases locks is not remembered: a prepare repeated after it votes again, and the
  *       coordinator, which answers a yes vote for a decided transaction with an abort, drops it
- *       again. So the memory holds only the rare decisions that overtook their prepare. A prepare that arrives after its deadline votes NO
- *       ({@code TIMEOUT}).</li>
+ *       again. So the memory holds only the rare decisions that overtook their prepare. A prepare
+ *       that arrives after its deadline votes NO ({@code TIMEOUT}).</li>
  * </ul>
  * The coordinator's partition is a participant too, called directly for its own keys
  * ({@link #prepareOwn}, {@link #decideOwn}): the coordinator's {@link StoreNames#TXNS} entry
