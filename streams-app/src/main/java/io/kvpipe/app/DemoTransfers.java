@@ -78,15 +78,17 @@ final class DemoTransfers {
             }
             long amount = 1 + random.nextInt(300);
             inFlight.acquire();
-            CompletableFuture<WriteResult> transfer = client.transaction(Op.add(from, -amount, 0), Op.add(to, amount));
-            transfer.whenComplete((result, error) -> {
-                synchronized (ended) {
-                    String how = error != null ? "failed"
-                            : result.isCommitted() ? "committed" : "aborted " + result.reason().map(Enum::name).orElse("");
-                    ended.merge(how, 1, Integer::sum);
-                }
-                inFlight.release();
-            });
+            // The tally's stage, not the bare future, is what the wait below waits for: otherwise the
+            // summary could print before the last transfers were counted.
+            CompletableFuture<WriteResult> transfer = client.transaction(Op.add(from, -amount, 0), Op.add(to, amount))
+                    .whenComplete((result, error) -> {
+                        synchronized (ended) {
+                            String how = error != null ? "failed" : result.isCommitted() ? "committed"
+                                    : "aborted " + result.reason().map(Enum::name).orElse("");
+                            ended.merge(how, 1, Integer::sum);
+                        }
+                        inFlight.release();
+                    });
             all.add(transfer);
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).exceptionally(e -> null)

@@ -188,6 +188,7 @@ class ReplicatedStateIT {
         DemoTransfers.Summary summary = new DemoTransfers(new PrintStream(printed, true, StandardCharsets.UTF_8))
                 .run(client, instances.get("a").queryUrl(), 200, 300);
 
+        assertThat(summary.ended().values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(300);
         assertThat(summary.ended().getOrDefault("committed", 0)).isGreaterThan(0);
         assertThat(summary.ended().keySet()).allMatch(how -> how.equals("committed") || how.startsWith("aborted"));
         assertThat(summary.sum()).isEqualTo(summary.openingSum()).isEqualTo(200_000L);
