@@ -121,10 +121,12 @@ public final class Bench {
     }
 
     /**
-     * As {@link #run(LoadRun.Settings, int)}, but each of the three first runs {@code warmUp}
-     * requests or records, unmeasured, right before its measured run: the same warm-up for all, so
-     * that what is compared is not how much of each one's code the JVMs (the app's, with the
-     * broker, and this one) had compiled yet. 0 measures from cold, in that order.
+     * As {@link #run(LoadRun.Settings, int)}, but each run first handles {@code warmUp} requests
+     * or records, unmeasured, the same for all, so that what is compared is not how much of each
+     * one's code the JVMs (the app's, with the broker, and this one) had compiled yet. The
+     * pipeline's modes and the peer measure from the end of their warm-up, without a pause, so
+     * their steady rates are compared, not their times to fill (the pipeline) or to start (the
+     * peer). 0 measures from cold, from the start, in that order.
      */
     public Report run(LoadRun.Settings settings, int partitions, int warmUp, TransactionSettings txn)
             throws Exception {
@@ -134,11 +136,8 @@ public final class Bench {
             }
         }
         int recordBytes = requestBytes(settings.valueBytes());
-        if (warmUp > 0) {
-            LoadRun.run(clients, new LoadRun.Settings(warmUp, settings.keys(), settings.clients(), settings.inFlight(),
-                    settings.valueBytes()), done -> { });
-        }
-        LoadRun.Result pipeline = LoadRun.run(clients, settings, done -> { });
+        LoadRun.Result pipeline = LoadRun.run(clients, settings, warmUp,
+                Workload.puts(settings.keys(), settings.valueBytes()), done -> { });
         List<TransactionRun> transactions = new ArrayList<>();
         for (int size : txn.sizes()) {
             transactions.add(runTransactions(settings, txn, size, warmUp));
@@ -151,10 +150,8 @@ public final class Bench {
         }
         double raw = RawProducerRun.run(kafka, "bench-raw-" + runId, partitions, settings.requests(), settings.keys(),
                 recordBytes);
-        if (warmUp > 0) {
-            PeerStreamsRun.run(kafka, "warm-" + runId, partitions, warmUp, settings.keys(), recordBytes);
-        }
-        double peer = PeerStreamsRun.run(kafka, runId, partitions, settings.requests(), settings.keys(), recordBytes);
+        double peer = PeerStreamsRun.run(kafka, runId, partitions, warmUp, settings.requests(), settings.keys(),
+                recordBytes);
         return new Report(settings, recordBytes, pipeline, raw, peer, transactions);
     }
 
@@ -163,12 +160,8 @@ public final class Bench {
             throws InterruptedException {
         Workload workload = Workload.transactions(new TransactionKeys(txn.keySpace(), size, txn.crossShare()),
                 single.valueBytes());
-        if (warmUp > 0) {
-            LoadRun.run(clients, new LoadRun.Settings(warmUp, txn.keySpace(), single.clients(), txn.inFlight(),
-                    single.valueBytes()), workload, done -> { });
-        }
         LoadRun.Result result = LoadRun.run(clients, new LoadRun.Settings(txn.transactions(), txn.keySpace(),
-                single.clients(), txn.inFlight(), single.valueBytes()), workload, done -> { });
+                single.clients(), txn.inFlight(), single.valueBytes()), warmUp, workload, done -> { });
         return new TransactionRun(size, txn.crossShare(), result);
     }
 

@@ -83,25 +83,44 @@ public final class LoadRun {
      */
     public static Result run(Supplier<KvClient> clients, Settings settings, Workload workload, LongConsumer progress)
             throws InterruptedException {
+        return run(clients, settings, 0, workload, progress);
+    }
+
+    /**
+     * As {@link #run(Supplier, Settings, Workload, LongConsumer)}, but first {@code warmUp}
+     * unmeasured requests, in the same stream: the clients send {@code warmUp + requests} without
+     * a pause, and the measurement starts when the {@code warmUp}-th outcome arrives. So the
+     * measured requests meet a warm pipeline that is already full, and what is measured is its
+     * steady rate, not the time to fill it (one latency, a large share of a short run). Only the
+     * measured requests are counted and their latencies recorded; {@code progress} counts all.
+     */
+    public static Result run(Supplier<KvClient> clients, Settings settings, int warmUp, Workload workload,
+            LongConsumer progress) throws InterruptedException {
+        if (warmUp < 0) {
+            throw new IllegalArgumentException("warm-up must not be negative, got " + warmUp);
+        }
+        int total = Math.addExact(warmUp, settings.requests());
         Recorder latencies = new Recorder(TimeUnit.MINUTES.toMicros(5), 3);
         Tally tally = new Tally();
         AtomicLong done = new AtomicLong();
-        CountDownLatch finished = new CountDownLatch(settings.requests());
+        AtomicLong measuredFrom = new AtomicLong();
+        CountDownLatch finished = new CountDownLatch(total);
         List<KvClient> opened = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         try {
             for (int c = 0; c < settings.clients(); c++) {
                 opened.add(clients.get());
             }
-            long start = System.nanoTime();
+            measuredFrom.set(System.nanoTime());
             for (int c = 0; c < settings.clients(); c++) {
                 KvClient client = opened.get(c);
                 int first = c;
                 SplittableRandom random = new SplittableRandom(ThreadLocalRandom.current().nextLong());
                 Thread thread = new Thread(() -> {
                     Semaphore window = new Semaphore(settings.inFlight());
-                    for (int i = first; i < settings.requests(); i += settings.clients()) {
+                    for (int i = first; i < total; i += settings.clients()) {
                         window.acquireUninterruptibly();
+                        boolean measured = i >= warmUp;
                         long sent = System.nanoTime();
                         CompletableFuture<WriteResult> outcome;
                         try {
@@ -110,10 +129,16 @@ public final class LoadRun {
                             outcome = CompletableFuture.failedFuture(e);
                         }
                         outcome.whenComplete((result, error) -> {
-                            latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
-                            tally.count(error != null ? null : result);
+                            if (measured) {
+                                latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+                                tally.count(error != null ? null : result);
+                            }
                             window.release();
-                            progress.accept(done.incrementAndGet());
+                            long n = done.incrementAndGet();
+                            if (n == warmUp) {
+                                measuredFrom.set(System.nanoTime());
+                            }
+                            progress.accept(n);
                             finished.countDown();
                         });
                     }
@@ -122,7 +147,7 @@ public final class LoadRun {
                 thread.start();
             }
             finished.await();
-            double seconds = (System.nanoTime() - start) / 1e9;
+            double seconds = (System.nanoTime() - measuredFrom.get()) / 1e9;
             for (Thread thread : threads) {
                 thread.join();
             }

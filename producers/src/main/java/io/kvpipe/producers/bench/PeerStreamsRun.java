@@ -7,8 +7,11 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -40,13 +43,21 @@ final class PeerStreamsRun {
 
     private PeerStreamsRun() {}
 
-    /** @return records per second, from the app's start to the last output visible to a read_committed consumer */
-    static double run(Map<String, Object> clientConfig, String runId, int partitions, int records, int keys,
-            int recordBytes) throws Exception {
+    /**
+     * Starts the app on an input holding {@code warmUp} records and, once it has emitted their
+     * outputs (started, and warm), writes {@code records} more with the raw producer's settings
+     * while it runs, as the pipeline's clients write their requests while it runs.
+     *
+     * @return records per second, from the first write of the measured records to the last of
+     *         their outputs visible to a read_committed consumer; the app's start-up is not in it,
+     *         as the pipeline's is not in the pipeline's figure
+     */
+    static double run(Map<String, Object> clientConfig, String runId, int partitions, int warmUp, int records,
+            int keys, int recordBytes) throws Exception {
         String input = "bench-peer-in-" + runId;
         String output = "bench-peer-out-" + runId;
         BenchTopics.create(clientConfig, partitions, input, output);
-        fill(clientConfig, input, records, keys, recordBytes);
+        fill(clientConfig, input, warmUp, keys, recordBytes);
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
@@ -65,44 +76,74 @@ final class PeerStreamsRun {
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
 
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
-            long start = System.nanoTime();
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props);
+                OutputCounter outputs = new OutputCounter(clientConfig, output, partitions)) {
             streams.start();
-            awaitOutputs(clientConfig, output, partitions, records + BenchTopics.warmUpRecords(partitions));
-            return (records + BenchTopics.warmUpRecords(partitions)) / ((System.nanoTime() - start) / 1e9);
+            // The topic's first records (one per partition) came before the warm-up ones.
+            int before = BenchTopics.warmUpRecords(partitions) + warmUp;
+            outputs.await(before);
+            long start = System.nanoTime();
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> fill(clientConfig, input, records, keys,
+                    recordBytes));
+            outputs.await(before + records);
+            long end = System.nanoTime();
+            writing.join();
+            return records / ((end - start) / 1e9);
         } finally {
             deleteQuietly(stateDir);
         }
     }
 
-    private static void fill(Map<String, Object> clientConfig, String topic, int records, int keys, int recordBytes)
-            throws InterruptedException {
+    /** Writes {@code records} records and waits for their acknowledgements; fails if one failed. */
+    private static void fill(Map<String, Object> clientConfig, String topic, int records, int keys, int recordBytes) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         byte[] value = new byte[recordBytes];
         CountDownLatch acked = new CountDownLatch(records);
+        AtomicReference<Exception> failure = new AtomicReference<>();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, "key-" + (i % keys), value), (m, e) -> acked.countDown());
+                producer.send(new ProducerRecord<>(topic, "key-" + (i % keys), value), (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    }
+                    acked.countDown();
+                });
             }
-            acked.await(10, TimeUnit.MINUTES);
+            if (!acked.await(10, TimeUnit.MINUTES)) {
+                throw new IllegalStateException("peer input: acknowledgements missing after 10 minutes");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("peer input: interrupted", e);
+        }
+        if (failure.get() != null) {
+            throw new IllegalStateException("peer input: a write failed", failure.get());
         }
     }
 
-    private static void awaitOutputs(Map<String, Object> clientConfig, String topic, int partitions, int expected) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer())) {
-            List<TopicPartition> tps = java.util.stream.IntStream.range(0, partitions)
-                    .mapToObj(p -> new TopicPartition(topic, p)).toList();
+    /** Counts the records of the output topic as a read_committed consumer sees them. */
+    private static final class OutputCounter implements AutoCloseable {
+        private final KafkaConsumer<byte[], byte[]> consumer;
+        private long seen;
+
+        OutputCounter(Map<String, Object> clientConfig, String topic, int partitions) {
+            Map<String, Object> config = new HashMap<>(clientConfig);
+            config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            config.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 5000);
+            consumer = new KafkaConsumer<>(config, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> tps = IntStream.range(0, partitions).mapToObj(p -> new TopicPartition(topic, p))
+                    .toList();
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
-            long seen = 0;
+        }
+
+        /** Reads until {@code expected} records in all have been seen. */
+        void await(long expected) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (seen < expected) {
                 if (System.nanoTime() > deadline) {
@@ -110,6 +151,11 @@ final class PeerStreamsRun {
                 }
                 seen += consumer.poll(Duration.ofMillis(100)).count();
             }
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
         }
     }
 

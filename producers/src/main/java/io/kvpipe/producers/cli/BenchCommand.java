@@ -41,7 +41,8 @@ final class BenchCommand implements Callable<Integer> {
     int partitions;
 
     @Option(names = "--warmup", defaultValue = "50000", description = "Unmeasured requests (records, transactions) each run "
-            + "first, so all are compared warm, not by how much of their code the JVMs had compiled; 0 measures from cold "
+            + "handles first, so all are compared warm, not by how much of their code the JVMs had compiled; the "
+            + "measured ones follow without a pause, so steady rates are compared; 0 measures from cold "
             + "(default: ${DEFAULT-VALUE}).")
     int warmUp;
 
