@@ -100,7 +100,24 @@ final class Coordinator {
         this.output = output;
         for (TransactionState state : txns.values()) {
             deadlines.add(new Deadline(state.getDeadlineMs(), state.getTransactionId()));
+            if (state.getRequest() != null) {
+                relockOwn(state);
+            }
         }
+    }
+
+    /**
+     * Takes the locks of this partition's keys of a transaction begun before the task started
+     * again: they are held in memory only (see {@link Participant}). The same prepare, at the time
+     * of the first, finds the same values, as no one could change a locked key; should it not, the
+     * transaction cannot commit ({@link #commit}).
+     */
+    private void relockOwn(TransactionState state) {
+        List<Operation> ops = state.getRequest().getOps();
+        List<Integer> local = TransactionShares.indexesByPartition(ops, partitionCount)
+                .getOrDefault(partition, List.of());
+        self.prepareOwn(state.getTransactionId(), TransactionShares.opsAt(ops, local), local, state.getDeadlineMs(),
+                state.getStartedAtMs());
     }
 
     /** Whether {@code requestId} is a transaction in flight here (a repeat of it must wait for its outcome). */
@@ -275,6 +292,15 @@ final class Coordinator {
 
     private void commit(TransactionState state, long nowMs, long timestamp) {
         String id = state.getTransactionId();
+        List<Operation> ops = state.getRequest().getOps();
+        List<String> own = keysAt(ops, TransactionShares.indexesByPartition(ops, partitionCount)
+                .getOrDefault(partition, List.of()));
+        if (!self.holdsLocks(id, own)) {
+            // Cannot happen (see relockOwn); if it did, committing would lose this partition's writes.
+            abort(state, RejectReason.OTHER, null, "partition " + partition + " no longer holds the locks of its"
+                    + " keys " + own, nowMs, timestamp);
+            return;
+        }
         decide(state, true, -1, nowMs, timestamp);
         Map<String, KeyVersion> byKey = new HashMap<>();
         for (Vote vote : state.getVotes()) {

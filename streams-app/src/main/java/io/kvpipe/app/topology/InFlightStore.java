@@ -3,7 +3,9 @@ package io.kvpipe.app.topology;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
@@ -19,11 +21,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * is its only writer: Kafka Streams restarts the processor (and so reloads the map) whenever the
  * store goes back to its changelog, as after a failed step or transaction under exactly-once.
  * Values read are shared with the map: change one only to put it back.
+ *
+ * <p>An entry may also be only held ({@link #hold}): in the map, not in the store, for state that
+ * its owner keeps durable some other way and rebuilds when the task starts.
  */
 final class InFlightStore<V> {
 
     private final KeyValueStore<String, V> store;
     private final Map<String, V> entries = new HashMap<>();
+    /** The keys of entries that are only held, not in the store. */
+    private final Set<String> held = new HashSet<>();
 
     /** Over a restored store; reads it once. */
     InFlightStore(KeyValueStore<String, V> store) {
@@ -43,11 +50,21 @@ final class InFlightStore<V> {
     void put(String key, V value) {
         store.put(key, value);
         entries.put(key, value);
+        held.remove(key);
     }
 
-    /** Deletes {@code key}'s entry; a key without one writes nothing (no tombstone). */
+    /** Puts {@code key}'s entry in the map only: it is gone when the task starts again. */
+    void hold(String key, V value) {
+        if (entries.containsKey(key) && !held.contains(key)) {
+            store.delete(key); // a stored entry replaced by a held one must not come back on a restart
+        }
+        entries.put(key, value);
+        held.add(key);
+    }
+
+    /** Deletes {@code key}'s entry; a key without one, or with one only held, writes nothing (no tombstone). */
     void delete(String key) {
-        if (entries.remove(key) != null) {
+        if (entries.remove(key) != null && !held.remove(key)) {
             store.delete(key);
         }
     }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiConsumer;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
@@ -41,7 +42,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * </ul>
  * The coordinator's partition is a participant too, called directly for its own keys
  * ({@link #prepareOwn}, {@link #decideOwn}): the coordinator's {@link StoreNames#TXNS} entry
- * already makes its steps happen once, so they skip the memory of decisions.
+ * already makes its steps happen once, so they skip the memory of decisions. That entry, which
+ * holds the request, also keeps their locks durable: they are only held in memory, not written
+ * to {@link StoreNames#LOCKS} (a record at the prepare and a tombstone at the decision saved per
+ * transaction), and the coordinator takes them again when its task starts, by the same prepare at
+ * the same time against the same values (a locked key cannot change).
  */
 final class Participant {
 
@@ -81,13 +86,22 @@ final class Participant {
         output.protocol(new ProtocolMessage(transactionId, coordinatorPartition, coordinatorPartition, nowMs, vote));
     }
 
-    /** The coordinator's own keys: no memory of decisions (see the class comment). */
+    /**
+     * The coordinator's own keys: no memory of decisions, and the locks only held (see the class
+     * comment). Also how the coordinator takes them again when its task starts.
+     */
     Vote prepareOwn(String transactionId, List<Operation> ops, List<Integer> opIndexes, long deadlineMs, long nowMs) {
-        return lockAndVote(transactionId, transactionId, partition, ops, opIndexes, deadlineMs, nowMs);
+        return lockAndVote(transactionId, transactionId, partition, ops, opIndexes, deadlineMs, nowMs, locks::hold);
     }
 
     private Vote lockAndVote(String transactionId, String requestId, int coordinatorPartition, List<Operation> ops,
                              List<Integer> opIndexes, long deadlineMs, long nowMs) {
+        return lockAndVote(transactionId, requestId, coordinatorPartition, ops, opIndexes, deadlineMs, nowMs,
+                locks::put);
+    }
+
+    private Vote lockAndVote(String transactionId, String requestId, int coordinatorPartition, List<Operation> ops,
+                             List<Integer> opIndexes, long deadlineMs, long nowMs, BiConsumer<String, Lock> lock) {
         if (nowMs > deadlineMs) {
             return no(RejectReason.TIMEOUT, null, "the prepare reached partition " + partition + " "
                     + (nowMs - deadlineMs) + " ms after the transaction's deadline");
@@ -114,7 +128,7 @@ final class Participant {
         for (Operation op : ops) {
             // A key that is only checked (or deleted while absent) is locked with nothing staged, so
             // that no one changes it before the decision.
-            locks.put(op.getKey(), new Lock(transactionId, coordinatorPartition, staged.get(op.getKey()), deadlineMs));
+            lock.accept(op.getKey(), new Lock(transactionId, coordinatorPartition, staged.get(op.getKey()), deadlineMs));
         }
         return new Vote(partition, true, null, null, null, new ArrayList<KeyVersion>(commit.versions()));
     }
@@ -176,6 +190,16 @@ final class Participant {
             released = true;
         }
         return released;
+    }
+
+    /** Whether {@code transactionId} holds the lock of every one of {@code keys}. */
+    boolean holdsLocks(String transactionId, List<String> keys) {
+        for (String key : keys) {
+            if (!transactionId.equals(lockHolder(key))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** The transaction holding {@code key}'s lock, or null. */

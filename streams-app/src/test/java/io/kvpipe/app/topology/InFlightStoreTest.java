@@ -56,4 +56,26 @@ class InFlightStoreTest {
         assertThat(inFlight.get("deleted")).isNull();
         assertThat(inFlight.get("kept")).isEqualTo("new");
     }
+
+    @Test
+    void aHeldEntryIsReadButNeverWrittenSoItIsGoneWhenTheTaskStartsAgain() {
+        store.put("stored", "s");
+        InFlightStore<String> inFlight = new InFlightStore<>(store);
+
+        inFlight.hold("held", "h");
+        assertThat(inFlight.get("held")).isEqualTo("h");
+        assertThat(store.get("held")).isNull();
+
+        inFlight.delete("held");
+        assertThat(inFlight.get("held")).isNull();
+
+        inFlight.hold("stored", "now held");
+        assertThat(store.get("stored")).as("replaced by a held entry: not back after a restart").isNull();
+        inFlight.hold("again", "h");
+        inFlight.put("again", "stored now");
+        inFlight.delete("stored");
+
+        assertThat(new InFlightStore<>(store).values()).containsExactly("stored now");
+        assertThat(inFlight.values()).containsExactly("stored now");
+    }
 }

@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kvpipe.app.heartbeat.ProcessingLiveness;
+import io.kvpipe.avro.Request;
 import io.kvpipe.schemas.Topics;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -48,6 +49,9 @@ class TopologyShapeTest {
         try (Pipeline pipeline = new Pipeline(stateDir)) {
             pipeline.send(request("r", put(Keys.here("k:"), "v")));
             pipeline.send(request("t", put(Keys.here("t:"), "v"), put(Keys.elsewhere("t:"), "w")));
+            Request copy = request("c", put(Keys.elsewhere("c:"), "w"), put(Keys.here("c:"), "v"));
+            copy.setSentToParticipants(true);
+            pipeline.send(copy); // a participant's lock is written (a coordinator's own is only held)
 
             assertThat(pipeline.driver.getKeyValueStore(StoreNames.KV).persistent()).isTrue();
             for (String store : List.of(StoreNames.LOCKS, StoreNames.TXNS)) {

@@ -112,8 +112,8 @@ class TwoPhaseCommitTest {
 
             assertThat(pipeline.results.isEmpty()).as("no outcome before the votes").isTrue();
             assertThat(pipeline.kv().get(here).getValue()).as("reads see the committed value").isEqualTo("100");
-            assertThat(pipeline.locks().get(here).getTransactionId()).isEqualTo("t1");
-            assertThat(pipeline.locks().get(here).getStaged().getValue()).isEqualTo("70");
+            assertThat(pipeline.locks().get(here)).as("the coordinator's own lock is only held: its txns entry"
+                    + " keeps it").isNull();
             assertThat(pipeline.txns().get("t1").getParticipants()).containsExactly(0, 3);
             List<ProtocolMessage> sent = pipeline.protocolSent();
             assertThat(sent).singleElement().satisfies(m -> {
@@ -124,6 +124,9 @@ class TwoPhaseCommitTest {
                 assertThat(prepare.getOpIndexes()).containsExactly(1);
                 assertThat(prepare.getDeadlineMs()).isEqualTo(now() + TIMEOUT.toMillis());
             });
+
+            pipeline.send(request("w", put(here, "around")));
+            assertThat(pipeline.outcome().getDetail()).contains("locked by transaction 't1'");
 
             pipeline.sendProtocol(yes("t1", 3, new KeyVersion(onThree, 4L, 3, -1L)));
 
@@ -251,9 +254,11 @@ class TwoPhaseCommitTest {
             assertThat(belowFloor.getFailedOp()).as("numbered as in the whole transaction").isEqualTo(2);
 
             assertThat(pipeline.protocolSent()).as("no prepare for either").isEmpty();
-            assertThat(pipeline.locks().get(here).getTransactionId()).isEqualTo("holder");
-            assertThat(pipeline.locks().get(here2)).isNull();
-            assertThat(pipeline.locks().get(here3)).isNull();
+            pipeline.send(request("w", put(here3, "free")));
+            assertThat(pipeline.outcome().getStatus()).as("t7 locked nothing").isEqualTo(OutcomeStatus.COMMITTED);
+            pipeline.send(request("w2", put(here, "around")));
+            assertThat(pipeline.outcome().getDetail()).as("the holder keeps its lock")
+                    .contains("locked by transaction 'holder'");
         }
 
         @Test
@@ -359,7 +364,8 @@ class TwoPhaseCommitTest {
             pipeline.send(copied("c1", add(here, -30, 0L), add(onThree, 30)));
 
             assertThat(pipeline.protocolSent()).as("the participant prepares on its own copy").isEmpty();
-            assertThat(pipeline.locks().get(here).getStaged().getValue()).isEqualTo("70");
+            pipeline.send(request("w", put(here, "around")));
+            assertThat(pipeline.outcome().getDetail()).contains("locked by transaction 'c1'");
             assertThat(pipeline.txns().get("c1").getParticipants()).containsExactly(0, 3);
 
             pipeline.sendProtocol(yes("c1", 3, new KeyVersion(onThree, 4L, 3, -1L)));
