@@ -124,9 +124,9 @@ public final class Bench {
      * As {@link #run(LoadRun.Settings, int)}, but each run first handles {@code warmUp} requests
      * or records, unmeasured, the same for all, so that what is compared is not how much of each
      * one's code the JVMs (the app's, with the broker, and this one) had compiled yet. The
-     * pipeline's modes and the peer measure from the end of their warm-up, without a pause, so
-     * their steady rates are compared, not their times to fill (the pipeline) or to start (the
-     * peer). 0 measures from cold, from the start, in that order.
+     * pipeline's modes and the peer are timed from when outcomes (outputs) flow after their
+     * warm-up, so their steady rates are compared, not their times to fill (the pipeline) or to
+     * start (the peer). 0 measures from cold, in that order.
      */
     public Report run(LoadRun.Settings settings, int partitions, int warmUp, TransactionSettings txn)
             throws Exception {

@@ -48,9 +48,10 @@ final class PeerStreamsRun {
      * outputs (started, and warm), writes {@code records} more with the raw producer's settings
      * while it runs, as the pipeline's clients write their requests while it runs.
      *
-     * @return records per second, from the first write of the measured records to the last of
-     *         their outputs visible to a read_committed consumer; the app's start-up is not in it,
-     *         as the pipeline's is not in the pipeline's figure
+     * @return outputs per second while they flow: from when the first of the measured records'
+     *         outputs are visible to a read_committed consumer to when the last are, counting those
+     *         seen after the first; the app's start-up is not in it, as the pipeline's is not in
+     *         the pipeline's figure
      */
     static double run(Map<String, Object> clientConfig, String runId, int partitions, int warmUp, int records,
             int keys, int recordBytes) throws Exception {
@@ -79,16 +80,23 @@ final class PeerStreamsRun {
         try (KafkaStreams streams = new KafkaStreams(builder.build(), props);
                 OutputCounter outputs = new OutputCounter(clientConfig, output, partitions)) {
             streams.start();
-            // The topic's first records (one per partition) came before the warm-up ones.
-            int before = BenchTopics.warmUpRecords(partitions) + warmUp;
-            outputs.await(before);
-            long start = System.nanoTime();
+            // Before the warm-up's outputs, the output topic holds its own first records and the
+            // outputs of the input's (one per partition each: BenchTopics.create).
+            long before = 2L * BenchTopics.warmUpRecords(partitions) + warmUp;
+            long total = before + records;
+            outputs.await(before, null);
+            long writeStart = System.nanoTime();
             CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> fill(clientConfig, input, records, keys,
                     recordBytes));
-            outputs.await(before + records);
+            // As for the pipeline (from the warm-up's last outcome), count from when outputs flow:
+            // the first measured ones visible, so the producer's set-up and the first commit
+            // interval are out of the time, as the pipeline's fill is out of its.
+            long flowing = outputs.await(before + 1, writing);
+            long start = System.nanoTime();
+            outputs.await(total, writing);
             long end = System.nanoTime();
             writing.join();
-            return records / ((end - start) / 1e9);
+            return flowing < total ? (total - flowing) / ((end - start) / 1e9) : records / ((end - writeStart) / 1e9);
         } finally {
             deleteQuietly(stateDir);
         }
@@ -142,15 +150,24 @@ final class PeerStreamsRun {
             consumer.seekToBeginning(tps);
         }
 
-        /** Reads until {@code expected} records in all have been seen. */
-        void await(long expected) {
+        /**
+         * Reads until at least {@code expected} records in all have been seen; fails at once if
+         * {@code writing} (the input's writer, or null) failed.
+         *
+         * @return how many have been seen
+         */
+        long await(long expected, CompletableFuture<Void> writing) {
             long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
             while (seen < expected) {
+                if (writing != null && writing.isCompletedExceptionally()) {
+                    writing.join(); // throws the writer's failure
+                }
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("peer: " + seen + " of " + expected + " outputs after 10 minutes");
                 }
                 seen += consumer.poll(Duration.ofMillis(100)).count();
             }
+            return seen;
         }
 
         @Override
