@@ -8,20 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -58,7 +51,7 @@ final class PeerStreamsRun {
         String input = "bench-peer-in-" + runId;
         String output = "bench-peer-out-" + runId;
         BenchTopics.create(clientConfig, partitions, input, output);
-        fill(clientConfig, input, warmUp, keys, recordBytes);
+        RawProducerRun.write(clientConfig, input, warmUp, keys, recordBytes, "peer input");
 
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE),
@@ -86,8 +79,8 @@ final class PeerStreamsRun {
             long total = before + records;
             outputs.await(before, null);
             long writeStart = System.nanoTime();
-            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> fill(clientConfig, input, records, keys,
-                    recordBytes));
+            CompletableFuture<Void> writing = CompletableFuture.runAsync(() -> RawProducerRun.write(clientConfig, input,
+                    records, keys, recordBytes, "peer input"));
             // As for the pipeline (from the warm-up's last outcome), count from when outputs flow:
             // the first measured ones visible, so the producer's set-up and the first commit
             // interval are out of the time, as the pipeline's fill is out of its.
@@ -99,38 +92,6 @@ final class PeerStreamsRun {
             return flowing < total ? (total - flowing) / ((end - start) / 1e9) : records / ((end - writeStart) / 1e9);
         } finally {
             deleteQuietly(stateDir);
-        }
-    }
-
-    /** Writes {@code records} records and waits for their acknowledgements; fails if one failed. */
-    private static void fill(Map<String, Object> clientConfig, String topic, int records, int keys, int recordBytes) {
-        Map<String, Object> config = new HashMap<>(clientConfig);
-        config.put(ProducerConfig.ACKS_CONFIG, "all");
-        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 5);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
-        byte[] value = new byte[recordBytes];
-        CountDownLatch acked = new CountDownLatch(records);
-        AtomicReference<Exception> failure = new AtomicReference<>();
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new ByteArraySerializer())) {
-            for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>(topic, "key-" + (i % keys), value), (metadata, e) -> {
-                    if (e != null) {
-                        failure.compareAndSet(null, e);
-                    }
-                    acked.countDown();
-                });
-            }
-            if (!acked.await(10, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("peer input: acknowledgements missing after 10 minutes");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("peer input: interrupted", e);
-        }
-        if (failure.get() != null) {
-            throw new IllegalStateException("peer input: a write failed", failure.get());
         }
     }
 

@@ -23,6 +23,19 @@ final class RawProducerRun {
     static double run(Map<String, Object> clientConfig, String topic, int partitions, int records, int keys,
             int recordBytes) throws Exception {
         BenchTopics.create(clientConfig, partitions, topic);
+        return records / write(clientConfig, topic, records, keys, recordBytes, "raw producer");
+    }
+
+    /**
+     * Writes {@code records} records of {@code recordBytes} bytes over {@code keys} keys with the
+     * raw producer's settings and waits for their acknowledgements; also the peer's input writer.
+     *
+     * @param what names the writer in a failure
+     * @return seconds from the first send to the last acknowledgement
+     * @throws IllegalStateException if a write failed, or acknowledgements are missing after 10 minutes
+     */
+    static double write(Map<String, Object> clientConfig, String topic, int records, int keys, int recordBytes,
+            String what) {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
@@ -43,12 +56,15 @@ final class RawProducerRun {
                 });
             }
             if (!acked.await(10, TimeUnit.MINUTES)) {
-                throw new IllegalStateException("raw producer: acknowledgements missing after 10 minutes");
+                throw new IllegalStateException(what + ": acknowledgements missing after 10 minutes");
             }
             if (failure.get() != null) {
-                throw failure.get();
+                throw new IllegalStateException(what + ": a write failed", failure.get());
             }
-            return records / ((System.nanoTime() - start) / 1e9);
+            return (System.nanoTime() - start) / 1e9;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(what + ": interrupted", e);
         }
     }
 }
