@@ -293,15 +293,15 @@ final class Coordinator {
     private void commit(TransactionState state, long nowMs, long timestamp) {
         String id = state.getTransactionId();
         List<Operation> ops = state.getRequest().getOps();
-        List<String> own = keysAt(ops, TransactionShares.indexesByPartition(ops, partitionCount)
-                .getOrDefault(partition, List.of()));
+        Map<Integer, List<Integer>> shares = TransactionShares.indexesByPartition(ops, partitionCount);
+        List<String> own = keysAt(ops, shares.getOrDefault(partition, List.of()));
         if (!self.holdsLocks(id, own)) {
             // Cannot happen (see relockOwn); if it did, committing would lose this partition's writes.
             abort(state, RejectReason.OTHER, null, "partition " + partition + " no longer holds the locks of its"
                     + " keys " + own, nowMs, timestamp);
             return;
         }
-        decide(state, true, -1, nowMs, timestamp);
+        decide(state, shares, true, -1, nowMs, timestamp);
         Map<String, KeyVersion> byKey = new HashMap<>();
         for (Vote vote : state.getVotes()) {
             for (KeyVersion version : vote.getVersions()) {
@@ -339,7 +339,8 @@ final class Coordinator {
 
     private void abort(TransactionState state, RejectReason reason, Integer failedOp, String detail, int votedNo,
                        long nowMs, long timestamp) {
-        decide(state, false, votedNo, nowMs, timestamp);
+        decide(state, TransactionShares.indexesByPartition(state.getRequest().getOps(), partitionCount), false,
+                votedNo, nowMs, timestamp);
         output.answer(state.getRequest(), Outcomes.aborted(state.getRequest(), reason, failedOp, detail, nowMs),
                 timestamp);
         forget(state);
@@ -356,11 +357,13 @@ final class Coordinator {
      * Applies or drops the coordinator's own staged writes, and sends DECISION, naming its keys, to
      * every other partition involved but {@code votedNo} (the partition whose no vote aborts it, or
      * -1): a repeat does nothing there.
+     *
+     * @param shares the request's op indexes by partition
      */
-    private void decide(TransactionState state, boolean commit, int votedNo, long nowMs, long timestamp) {
+    private void decide(TransactionState state, Map<Integer, List<Integer>> shares, boolean commit, int votedNo,
+                        long nowMs, long timestamp) {
         String id = state.getTransactionId();
         List<Operation> ops = state.getRequest().getOps();
-        Map<Integer, List<Integer>> shares = TransactionShares.indexesByPartition(ops, partitionCount);
         self.decideOwn(id, commit, keysAt(ops, shares.getOrDefault(partition, List.of())), nowMs, timestamp);
         for (int target : state.getParticipants()) {
             if (target != partition && target != votedNo) {
