@@ -43,10 +43,11 @@ public final class RequestsValue {
     public static final int BATCH_BRANCH = 1;
 
     /**
-     * Version 1 of the subject: the {@code Request} record before {@code sentToParticipants} was
-     * added, exactly as it was registered then (the registry matches schemas by their text).
+     * Version 1 of the subject: the {@code Request} record before {@code sentToParticipants} (and
+     * the later {@code freshId}) was added, exactly as it was registered then (the registry matches
+     * schemas by their text).
      */
-    public static final Schema FIRST_REQUEST = withoutField(Request.getClassSchema(), "sentToParticipants");
+    public static final Schema FIRST_REQUEST = withoutFields(Request.getClassSchema(), "sentToParticipants", "freshId");
 
     private RequestsValue() {}
 
@@ -55,10 +56,11 @@ public final class RequestsValue {
         return List.of(FIRST_REQUEST, SCHEMA);
     }
 
-    private static Schema withoutField(Schema record, String name) {
+    private static Schema withoutFields(Schema record, String... names) {
+        List<String> dropped = List.of(names);
         List<Schema.Field> fields = new ArrayList<>();
         for (Schema.Field field : record.getFields()) {
-            if (!field.name().equals(name)) {
+            if (!dropped.contains(field.name())) {
                 fields.add(new Schema.Field(field, field.schema()));
             }
         }

@@ -78,6 +78,11 @@ import org.slf4j.LoggerFactory;
  * ops routed to another partition is a new request there. To retry safely after the application
  * itself restarts, take an id from {@link #newRequestId()} and store it before the first send.
  *
+ * <p>A request under an id this client made for it ({@link #put}, {@link #submit(List)},
+ * {@link #transaction(List)}...) is marked {@code freshId}: the pipeline skips its search for an
+ * earlier outcome, since no earlier record can carry the id (the producer is idempotent, so Kafka
+ * writes each record once). A request under an id the caller passes is not marked, and is searched for.
+ *
  * <h2>How it works</h2>
  * Requests go to the requests topic, to the partition of their routing key (the first op's key) by
  * the {@link ConsistentHashPartitioner}, through one idempotent {@code acks=all} producer; a
@@ -334,7 +339,7 @@ public final class KvClient implements AutoCloseable {
      *     or a key named twice
      */
     public CompletableFuture<WriteResult> submit(List<? extends Op> ops) {
-        return submit(ids.next(), ops);
+        return send(ids.next(), ops, null, true);
     }
 
     /**
@@ -347,7 +352,7 @@ public final class KvClient implements AutoCloseable {
      *     bytes, or the ops are invalid as for {@link #submit(List)}
      */
     public CompletableFuture<WriteResult> submit(String requestId, List<? extends Op> ops) {
-        return send(requestId, ops, null);
+        return send(requestId, ops, null, false);
     }
 
     /**
@@ -370,7 +375,7 @@ public final class KvClient implements AutoCloseable {
      * @throws IllegalArgumentException as {@link #transaction(String, List, Duration)}
      */
     public CompletableFuture<WriteResult> transaction(List<? extends Op> ops) {
-        return transaction(ids.next(), ops, null);
+        return send(ids.next(), ops, null, true);
     }
 
     /**
@@ -380,7 +385,7 @@ public final class KvClient implements AutoCloseable {
      * @throws IllegalArgumentException as {@link #transaction(String, List, Duration)}
      */
     public CompletableFuture<WriteResult> transaction(List<? extends Op> ops, Duration timeout) {
-        return transaction(ids.next(), ops, timeout);
+        return send(ids.next(), ops, timeoutMs(timeout), true);
     }
 
     /**
@@ -419,13 +424,23 @@ public final class KvClient implements AutoCloseable {
      *     timeout is out of range
      */
     public CompletableFuture<WriteResult> transaction(String requestId, List<? extends Op> ops, Duration timeout) {
-        Integer timeoutMs = timeout == null ? null : Validation.transactionTimeout(timeout, MAX_TRANSACTION_TIMEOUT);
-        return send(requestId, ops, timeoutMs);
+        return send(requestId, ops, timeoutMs(timeout), false);
     }
 
-    private CompletableFuture<WriteResult> send(String requestId, List<? extends Op> ops, Integer timeoutMs) {
+    private static Integer timeoutMs(Duration timeout) {
+        return timeout == null ? null : Validation.transactionTimeout(timeout, MAX_TRANSACTION_TIMEOUT);
+    }
+
+    /**
+     * @param freshId whether this client just made {@code requestId} for this one send (never for an
+     *     id the caller passed: it may be a retry), so that the pipeline need not search for an
+     *     earlier outcome of it
+     */
+    private CompletableFuture<WriteResult> send(String requestId, List<? extends Op> ops, Integer timeoutMs,
+                                                boolean freshId) {
         Validation.requestId(requestId);
         Request request = Requests.build(requestId, replyTo, ops, System.currentTimeMillis(), timeoutMs);
+        request.setFreshId(freshId);
         // A transaction goes to the partition of each of its keys: participants prepare on their
         // copies without waiting for the coordinator's PREPARE (one commit fewer before the outcome).
         List<String> copyKeys = ops.subList(1, ops.size()).stream().map(Op::key).toList();

@@ -277,6 +277,23 @@ class KvClientTest {
     }
 
     @Test
+    void onlyAnIdTheClientMadeForTheSendIsMarkedFresh() {
+        pipeline = MockPipeline.started(LONG);
+        pipeline.client.put("a", "v");
+        pipeline.client.add("b", 1, 0);
+        pipeline.client.transaction(Op.put("c", "1"), Op.put("d", "2"));
+        pipeline.client.transaction(List.of(Op.put("e", "1"), Op.put("f", "2")), Duration.ofSeconds(2));
+        String stored = pipeline.client.newRequestId();
+        pipeline.client.submit(stored, List.of(Op.put("g", "v")));
+        pipeline.client.transaction(pipeline.client.newRequestId(), List.of(Op.put("h", "1"), Op.put("i", "2")), null);
+
+        assertThat(pipeline.sent()).filteredOn(Request::getFreshId)
+                .extracting(r -> r.getOps().get(0).getKey()).containsOnly("a", "b", "c", "e");
+        assertThat(pipeline.sent()).filteredOn(r -> !r.getFreshId())
+                .extracting(r -> r.getOps().get(0).getKey()).containsOnly("g", "h");
+    }
+
+    @Test
     void requestIdsAreUniqueAndGeneratedPerClientInstance() {
         pipeline = MockPipeline.started(b -> b.clientId("same").requestTimeout(LONG));
         String a = pipeline.client.newRequestId();

@@ -67,21 +67,42 @@ class RequestsWriterTest {
     @Test
     void theSubjectKeepsItsFirstPlainRequestAndOnlyTheUnionEvolves() {
         Schema first = RequestsValue.FIRST_REQUEST;
-        // The union of an earlier release: its Request branch had no sentToParticipants yet.
+        // The unions of earlier releases: the first's Request had no sentToParticipants yet, the
+        // next one's no freshId.
         Schema earlierUnion = Schema.createUnion(first, earlierBatch(first));
+        Schema withoutFreshId = without(Request.getClassSchema(), "freshId");
+        Schema previousUnion = Schema.createUnion(withoutFreshId, earlierBatch(withoutFreshId));
 
         assertThat(RequestsValue.versions()).containsExactly(first, RequestsValue.SCHEMA);
         assertThat(Topics.defaults().valueSchemas().get(TOPIC)).isEqualTo(RequestsValue.SCHEMA);
         assertThat(first.getField("sentToParticipants")).isNull();
-        assertThat(first.getFields()).hasSize(Request.getClassSchema().getFields().size() - 1);
+        assertThat(first.getField("freshId")).isNull();
+        assertThat(first.getFields()).hasSize(Request.getClassSchema().getFields().size() - 2);
+        // The registry finds version 1 by its text: it must stay the text registered then.
+        assertThat(sha256(first.toString())).isEqualTo("ca4a07504db4772cca3432957a418f604e30d549ce1e5b3793455668d9d263d6");
         // BACKWARD: the current union reads what every earlier version wrote.
-        for (Schema writer : List.of(first, earlierUnion)) {
+        for (Schema writer : List.of(first, earlierUnion, previousUnion)) {
             assertThat(SchemaCompatibility.checkReaderWriterCompatibility(RequestsValue.SCHEMA, writer).getType())
                     .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         }
         // Why the plain Request is not registered again: after a union it cannot read the batches.
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(Request.getClassSchema(), earlierUnion)
                 .getType()).isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+    }
+
+    static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Schema without(Schema record, String name) {
+        List<Schema.Field> fields = record.getFields().stream().filter(f -> !f.name().equals(name))
+                .map(f -> new Schema.Field(f, f.schema())).toList();
+        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
     }
 
     private static Schema earlierBatch(Schema earlierRequest) {

@@ -10,6 +10,7 @@ import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.RejectReason;
+import io.kvpipe.avro.Request;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -44,6 +45,37 @@ class RetriesTest {
         assertThat(outcomes.get(1).getVersions()).containsExactly(new KeyVersion(key, 1L, Keys.HERE, offset));
         assertThat(pipeline.changeEvents()).hasSize(1);
         assertThat(pipeline.kv().get(key).getValue()).isEqualTo("10");
+    }
+
+    @Test
+    void aFreshFirstSendIsRememberedAndItsRetryGetsTheFirstOutcome() {
+        pipeline = new Pipeline(stateDir);
+        Request first = request("fresh", add(key, 10));
+        first.setFreshId(true);
+        pipeline.send(first);
+        pipeline.send(request("fresh", add(key, 10)));
+
+        List<Outcome> outcomes = pipeline.results.readValuesToList();
+        assertThat(outcomes).hasSize(2);
+        assertThat(outcomes.get(1)).isEqualTo(outcomes.get(0));
+        assertThat(pipeline.kv().get(key).getValue()).isEqualTo("10");
+    }
+
+    @Test
+    void aRequestMarkedFreshIsNotSearchedFor() {
+        // The sender's promise is taken as given: an id sent twice as fresh breaks it, and is
+        // applied twice. (Only the client's own new ids are marked; retries never are.)
+        pipeline = new Pipeline(stateDir);
+        Request first = request("reused", add(key, 10));
+        first.setFreshId(true);
+        pipeline.send(first);
+        Request second = request("reused", add(key, 10));
+        second.setFreshId(true);
+        pipeline.send(second);
+
+        assertThat(pipeline.results.readValuesToList()).extracting(Outcome::getStatus)
+                .containsExactly(OutcomeStatus.COMMITTED, OutcomeStatus.COMMITTED);
+        assertThat(pipeline.kv().get(key).getValue()).isEqualTo("20");
     }
 
     @Test
