@@ -2,7 +2,6 @@ package io.kvpipe.schemas;
 
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.RequestBatch;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.avro.Schema;
 
@@ -47,7 +46,7 @@ public final class RequestsValue {
      * the later {@code freshId}) was added, exactly as it was registered then (the registry matches
      * schemas by their text).
      */
-    public static final Schema FIRST_REQUEST = withoutFields(Request.getClassSchema(), "sentToParticipants", "freshId");
+    public static final Schema FIRST_REQUEST = Schemas.withoutFields(Request.getClassSchema(), "sentToParticipants", "freshId");
 
     private RequestsValue() {}
 
@@ -56,19 +55,6 @@ public final class RequestsValue {
         return List.of(FIRST_REQUEST, SCHEMA);
     }
 
-    private static Schema withoutFields(Schema record, String... names) {
-        List<String> dropped = List.of(names);
-        List<Schema.Field> fields = new ArrayList<>();
-        for (Schema.Field field : record.getFields()) {
-            if (!dropped.contains(field.name())) {
-                fields.add(new Schema.Field(field, field.schema()));
-            }
-        }
-        Schema copy = Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), record.isError(),
-                fields);
-        record.getObjectProps().forEach(copy::addProp);
-        return copy;
-    }
 
     /**
      * The requests a decoded value holds, in order.

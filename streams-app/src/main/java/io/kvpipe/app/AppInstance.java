@@ -11,6 +11,7 @@ import io.kvpipe.app.query.QueryServerSettings;
 import io.kvpipe.app.streams.StreamsProperties;
 import io.kvpipe.app.topology.RequestTopology;
 import io.kvpipe.app.topology.StoreNames;
+import io.kvpipe.app.topology.HeldTransactions;
 import io.kvpipe.app.topology.TopologySettings;
 import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
@@ -75,6 +76,7 @@ public final class AppInstance implements AutoCloseable {
             started.push(registry);
 
             ProcessingLiveness liveness = new ProcessingLiveness();
+            HeldTransactions heldTransactions = new HeldTransactions();
             String endpoint = settings.advertisedHost() + ":" + settings.httpPort();
             int requestPartitions = pipeline.partitions().get(pipeline.topics().requests());
             KafkaStreams streams = new KafkaStreams(
@@ -84,6 +86,7 @@ public final class AppInstance implements AutoCloseable {
                             .registry(registry)
                             .liveness(liveness)
                             .instanceId(settings.instanceId())
+                            .heldTransactions(heldTransactions)
                             .build()),
                     streamsProperties(environment, settings, endpoint));
             streams.setUncaughtExceptionHandler(e -> {
@@ -105,6 +108,7 @@ public final class AppInstance implements AutoCloseable {
                         .listen(settings.httpHost(), settings.httpPort())
                         .advertisedHost(settings.advertisedHost())
                         .topics(pipeline.topics())
+                        .heldTransactions(heldTransactions)
                         .build());
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage() + " (choose another with --http-port)", e);

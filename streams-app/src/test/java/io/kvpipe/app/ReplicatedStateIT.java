@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvpipe.app.topology.StoreNames;
 import io.kvpipe.avro.ChangeEvent;
+import io.kvpipe.avro.Request;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.producers.client.KvClient;
 import io.kvpipe.producers.client.KvClientConfig;
@@ -15,7 +16,10 @@ import io.kvpipe.producers.client.Op;
 import io.kvpipe.producers.client.WriteResult;
 import io.kvpipe.producers.client.WrittenKey;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
+import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.serde.AvroDeserializer;
+import io.kvpipe.schemas.serde.RequestsWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -40,10 +44,15 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -162,6 +171,47 @@ class ReplicatedStateIT {
             JsonNode read = get("b", written.key(), written.positionToken());
             assertThat(read.get("version").asLong()).isEqualTo(written.version());
         }
+    }
+
+    @Test
+    void aTransactionItsCoordinatorHoldsInMemoryIsFoundByGetTxnUntilItsDeadlineAbortsIt() throws Exception {
+        // Given: a transaction sent as with copies, but only to its coordinator's partition (its
+        // copy to the other partition lost): begun and held in memory, waiting for a vote.
+        String first = "held-a";
+        String second = java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "held-b" + i)
+                .filter(k -> ConsistentHashPartitioner.partitionFor(k, PARTITIONS)
+                        != ConsistentHashPartitioner.partitionFor(first, PARTITIONS))
+                .findFirst().orElseThrow();
+        Request request = io.kvpipe.producers.client.internals.Requests.build("held-txn",
+                new io.kvpipe.avro.ReplyTo("nobody", 0), List.of(Op.put(first, "1"), Op.put(second, "2")),
+                System.currentTimeMillis(), 8_000);
+        request.setSentToParticipants(true);
+        Map<String, Object> registryConfig = Map.of("schema.registry.url", environment.schemaRegistryUrl());
+        try (SchemaRegistryClient registry = RestSchemaRegistryClient.fromConfig(registryConfig);
+             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
+                     ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.bootstrapServers()),
+                     new StringSerializer(), new ByteArraySerializer())) {
+            RequestsWriter writer = new RequestsWriter(registry, pipeline.topics().requests(), false);
+            producer.send(new ProducerRecord<>(pipeline.topics().requests(),
+                    ConsistentHashPartitioner.partitionFor(first, PARTITIONS), first,
+                    writer.single(writer.encode(request)))).get(30, TimeUnit.SECONDS);
+        }
+
+        // Then: either instance finds it undecided, waiting for the other partition's vote
+        int participant = ConsistentHashPartitioner.partitionFor(second, PARTITIONS);
+        await().atMost(Duration.ofSeconds(6)).untilAsserted(() -> {
+            for (String instance : List.of("a", "b")) {
+                JsonNode txn = getTxn(instance, "held-txn", 200);
+                assertThat(txn.get("status").asText()).isEqualTo("prepared");
+                assertThat(txn.get("waitingFor")).extracting(JsonNode::asInt).containsExactly(participant);
+            }
+        });
+        // And: at its deadline it aborts, as a stored one would
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode txn = getTxn("b", "held-txn", 200);
+            assertThat(txn.get("status").asText()).isEqualTo("aborted");
+            assertThat(txn.get("reason").asText()).isEqualTo("TIMEOUT");
+        });
     }
 
     @Test

@@ -83,7 +83,8 @@ public final class QueryServer implements AutoCloseable {
                 forwarder, OwnHeartbeat.of(membership, settings.instanceId()));
         this.txns = new TxnReader(settings.instanceId(), Endpoints.parse(settings.endpoint()),
                 new StreamsLocalTxns(streams, StoreNames.TXNS, StoreNames.DEDUP, settings.dedupRetention(),
-                        settings.topics().results(), new AvroDeserializer<>(settings.registry(), Outcome.class)),
+                        settings.topics().results(), new AvroDeserializer<>(settings.registry(), Outcome.class),
+                        settings.heldTransactions()),
                 () -> streams.metadataForAllStreamsClients().stream().map(StreamsMetadata::hostInfo).toList(),
                 host -> membership.statusAt(Endpoints.of(host)), forwarder);
         this.ownsRegistry = settings.meterRegistry() == null;

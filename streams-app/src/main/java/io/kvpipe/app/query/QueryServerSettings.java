@@ -2,6 +2,7 @@ package io.kvpipe.app.query;
 
 import io.kvpipe.app.membership.MembershipView;
 import io.kvpipe.app.topology.StoreNames;
+import io.kvpipe.app.topology.HeldTransactions;
 import io.kvpipe.app.topology.TopologySettings;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.Topics;
@@ -31,11 +32,13 @@ import org.apache.kafka.streams.processor.StreamPartitioner;
  * @param meterRegistry where metrics go; null: the server makes its own and closes it
  * @param registry the schema registry client that decodes stored outcomes for {@code GET /txn/{id}}
  * @param dedupRetention how long outcomes stay in the dedup store (the topology's dedup retention)
+ * @param heldTransactions the transactions this instance's coordinators hold in memory only (the
+ *     topology's {@code TopologySettings.heldTransactions()}), so {@code GET /txn/{id}} finds them
  */
 public record QueryServerSettings(String host, int port, String advertisedHost, String instanceId, KafkaStreams streams,
         MembershipView membership, Topics topics, String storeName, StreamPartitioner<? super String, ?> partitioner,
         Duration forwardTimeout, Duration defaultWait, Duration maxWait, PrometheusMeterRegistry meterRegistry,
-        SchemaRegistryClient registry, Duration dedupRetention) {
+        SchemaRegistryClient registry, Duration dedupRetention, HeldTransactions heldTransactions) {
 
     public QueryServerSettings {
         Objects.requireNonNull(host, "host");
@@ -48,6 +51,7 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
         Objects.requireNonNull(partitioner, "partitioner");
         Objects.requireNonNull(registry, "registry");
         Objects.requireNonNull(dedupRetention, "dedupRetention");
+        Objects.requireNonNull(heldTransactions, "heldTransactions");
         if (port < 1 || port > 65535) {
             throw new IllegalArgumentException("the query server needs a fixed port (1-65535), got " + port
                     + ": it is part of application.server");
@@ -73,6 +77,7 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
         private final MembershipView membership;
         private final SchemaRegistryClient registry;
         private Duration dedupRetention = TopologySettings.DEFAULT_DEDUP_RETENTION;
+        private HeldTransactions heldTransactions = new HeldTransactions();
         private String host = "localhost";
         private int port;
         private String advertisedHost;
@@ -135,6 +140,12 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
             return this;
         }
 
+        /** The topology's {@code TopologySettings.heldTransactions()}. */
+        public Builder heldTransactions(HeldTransactions heldTransactions) {
+            this.heldTransactions = heldTransactions;
+            return this;
+        }
+
         /** The topology's dedup retention, if not the default. */
         public Builder dedupRetention(Duration dedupRetention) {
             this.dedupRetention = dedupRetention;
@@ -144,7 +155,7 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
         public QueryServerSettings build() {
             return new QueryServerSettings(host, port, advertisedHost == null ? host : advertisedHost, instanceId,
                     streams, membership, topics, storeName, partitioner, forwardTimeout, defaultWait, maxWait,
-                    meterRegistry, registry, dedupRetention);
+                    meterRegistry, registry, dedupRetention, heldTransactions);
         }
     }
 }

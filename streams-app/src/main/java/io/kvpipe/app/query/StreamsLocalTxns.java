@@ -1,5 +1,6 @@
 package io.kvpipe.app.query;
 
+import io.kvpipe.app.topology.HeldTransactions;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.TransactionState;
 import java.time.Duration;
@@ -32,6 +33,8 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *       newest outcome bytes, decoded as the results topic's {@code Outcome};
  *   <li>the txns key-value store, {@code KeyQuery} on the id: the undecided {@code TransactionState}.
  *       A topology without that store (no cross-partition transactions) just has nothing there.
+ *   <li>{@link HeldTransactions}: an undecided transaction its coordinator holds in memory only,
+ *       counted for a partition the store query found active here.
  * </ul>
  * A decision wins over an undecided state, the newest decision over older ones.
  */
@@ -44,12 +47,14 @@ public final class StreamsLocalTxns implements LocalTxns {
     private final String resultsTopic;
     private final Deserializer<Outcome> outcomes;
     private final LongSupplier clock;
+    private final HeldTransactions held;
 
     /**
      * @param outcomes decodes the dedup store's values (the results topic's Confluent wire format)
+     * @param held     the transactions this instance's coordinators hold in memory only
      */
     public StreamsLocalTxns(KafkaStreams streams, String txnsStore, String dedupStore, Duration dedupRetention,
-            String resultsTopic, Deserializer<Outcome> outcomes) {
+            String resultsTopic, Deserializer<Outcome> outcomes, HeldTransactions held) {
         this.streams = streams;
         this.txnsStore = txnsStore;
         this.dedupStore = dedupStore;
@@ -57,6 +62,7 @@ public final class StreamsLocalTxns implements LocalTxns {
         this.resultsTopic = resultsTopic;
         this.outcomes = outcomes;
         this.clock = System::currentTimeMillis;
+        this.held = held;
     }
 
     @Override
@@ -147,6 +153,10 @@ public final class StreamsLocalTxns implements LocalTxns {
             }
             if (value instanceof TransactionState state) {
                 return new TxnFinding.Undecided(entry.getKey(), state);
+            }
+            Optional<HeldTransactions.Held> inMemory = held.find(transactionId);
+            if (inMemory.isPresent() && inMemory.get().partition() == entry.getKey()) {
+                return new TxnFinding.Undecided(entry.getKey(), inMemory.get().state());
             }
         }
         return null;

@@ -8,6 +8,7 @@ import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.Prepare;
 import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.RejectReason;
+import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.TransactionPhase;
 import io.kvpipe.avro.TransactionState;
@@ -27,11 +28,20 @@ import java.util.TreeSet;
  *
  * <ol>
  *   <li><b>Begin</b> (the request): prepare the coordinator's own keys directly; a no vote aborts at
- *       once. Otherwise store the transaction ({@link StoreNames#TXNS}, phase {@code PREPARING},
+ *       once. Otherwise keep the transaction ({@link StoreNames#TXNS}, phase {@code PREPARING},
  *       deadline = now + the request's timeout) and send PREPARE to each other partition involved,
  *       unless the client sent the request to those partitions itself
  *       ({@code sentToParticipants}): then each participant prepares on its copy and votes without
  *       waiting for a PREPARE, which saves one commit (and one poll) before the outcome.</li>
+ *   <li><b>Held, then stored</b>: a transaction whose participants prepare on their copies is only
+ *       held in memory ({@link InFlightStore#hold}, shown to queries through
+ *       {@link HeldTransactions}) until a participant's vote must be kept: it is written to the
+ *       store when a vote is counted and others are still missing. A 2-partition transaction, whose
+ *       one vote decides it, so writes no entry and no tombstone. What a failover forgets
+ *       (the request, begun, no vote counted) is what the coordinator would know had it not read the
+ *       request yet: a vote that comes then finds no entry, and is handled as a vote before the
+ *       request (below), which aborts at the transaction's deadline and tells the client. With a
+ *       PREPARE (no copies) the entry is stored at once, since those votes carry no reply address.</li>
  *   <li><b>Votes</b>: a no vote aborts with its reason and failing op; when every partition has
  *       voted yes, commit. A vote from a partition not involved, or a second vote from one
  *       partition, is ignored; a vote processed after the deadline aborts ({@code TIMEOUT}) instead
@@ -40,9 +50,10 @@ import java.util.TreeSet;
  *       vote before the coordinator reads its own): kept in a {@link StoreNames#TXNS} entry without
  *       a request, a partition's later vote replacing its earlier one, counted when the request
  *       comes (a no among them aborts, and then every involved partition gets the abort). If it
- *       never comes (a client that died between its writes), the entry aborts when the longest
- *       transaction timeout has passed since the first vote, and the abort is remembered as the
- *       transaction's outcome.</li>
+ *       never comes (a client that died between its writes, or a request forgotten in a failover),
+ *       the entry aborts at the deadline the first vote carries (or, for a vote without one, when
+ *       the longest transaction timeout has passed since it came); the abort is remembered as the
+ *       transaction's outcome and sent to the reply address the votes carry.</li>
  *   <li><b>Votes after the decision</b>: a yes vote for a transaction that has an outcome and no
  *       entry gets DECISION abort back. A commit needs every partition's yes, and every one of
  *       them got the commit when it was made, earlier on the same protocol partition than this
@@ -70,6 +81,7 @@ final class Coordinator {
     /** How long votes may wait for a request that has not come: the longest timeout a request may name. */
     private final long unbegunTimeoutMs;
     private final InFlightStore<TransactionState> txns;
+    private final HeldTransactions held;
     private final Participant self;
     private final TaskOutput output;
     /**
@@ -89,15 +101,20 @@ final class Coordinator {
         }
     }
 
-    /** Over the task's restored stores; indexes the deadlines of {@link StoreNames#TXNS}. */
+    /**
+     * Over the task's restored stores; indexes the deadlines of {@link StoreNames#TXNS}. What this
+     * partition held before is gone, and so dropped from {@code held}.
+     */
     Coordinator(int partition, int partitionCount, Duration maxTransactionTimeout,
-                InFlightStore<TransactionState> txns, Participant self, TaskOutput output) {
+                InFlightStore<TransactionState> txns, HeldTransactions held, Participant self, TaskOutput output) {
         this.partition = partition;
         this.partitionCount = partitionCount;
         this.unbegunTimeoutMs = maxTransactionTimeout.toMillis();
         this.txns = txns;
+        this.held = held;
         this.self = self;
         this.output = output;
+        held.releasePartition(partition);
         for (TransactionState state : txns.values()) {
             deadlines.add(new Deadline(state.getDeadlineMs(), state.getTransactionId()));
             if (state.getRequest() != null) {
@@ -158,7 +175,13 @@ final class Coordinator {
             commit(state, nowMs, timestamp);
             return;
         }
-        txns.put(id, state);
+        if (request.getSentToParticipants() && votes.size() == 1) {
+            // Only its own vote: held until a participant's vote must be kept (see the class comment).
+            txns.hold(id, state);
+            held.hold(partition, snapshot(state));
+        } else {
+            txns.put(id, state);
+        }
         deadlines.add(new Deadline(deadlineMs, id));
         if (!request.getSentToParticipants()) {
             for (Map.Entry<Integer, List<Integer>> share : shares.entrySet()) {
@@ -224,8 +247,16 @@ final class Coordinator {
         if (state.getVotes().size() == state.getParticipants().size()) {
             commit(state, nowMs, timestamp);
         } else {
-            txns.put(transactionId, state);
+            txns.put(transactionId, state); // a counted vote is kept: stored from now on, if only held
+            held.release(transactionId);
         }
+    }
+
+    /** What {@link HeldTransactions} shows of a held state: a copy of its vote list, the rest shared and never changed. */
+    private static TransactionState snapshot(TransactionState state) {
+        return new TransactionState(state.getTransactionId(), state.getRequest(), state.getPhase(),
+                state.getParticipants(), List.copyOf(state.getVotes()), state.getDeadlineMs(), null, null,
+                state.getStartedAtMs(), null);
     }
 
     /** Sets the vote of {@code vote}'s partition in {@code state}, replacing one it gave before. */
@@ -246,7 +277,9 @@ final class Coordinator {
             }
             return;
         }
-        long deadlineMs = nowMs + unbegunTimeoutMs;
+        // The transaction's own deadline, as the participant prepared it (a vote without one is from
+        // an older participant: the longest timeout then).
+        long deadlineMs = vote.getDeadlineMs() != null ? vote.getDeadlineMs() : nowMs + unbegunTimeoutMs;
         txns.put(transactionId, new TransactionState(transactionId, null, TransactionPhase.PREPARING, List.of(),
                 List.of(vote), deadlineMs, null, null, nowMs, null));
         deadlines.add(new Deadline(deadlineMs, transactionId));
@@ -272,21 +305,29 @@ final class Coordinator {
     }
 
     /**
-     * Aborts votes whose request never came: DECISION abort to each partition that voted, and the
-     * abort remembered as the outcome, which the request gets if it comes after all.
+     * Aborts votes whose request never came (or was forgotten in a failover): DECISION abort to each
+     * partition that voted, and the abort remembered as the outcome, which the request gets if it
+     * comes after all, and sent to the client where a vote carries its reply address.
      */
     private void abortUnbegun(TransactionState state, long waitedMs, long nowMs) {
         String id = state.getTransactionId();
         List<Integer> voters = new ArrayList<>();
+        ReplyTo replyTo = null;
         for (Vote vote : state.getVotes()) {
             // A no voter gets it too (naming no key): remembered there, it keeps a later copy from locking.
             voters.add(vote.getParticipantPartition());
             output.protocol(new ProtocolMessage(id, partition, vote.getParticipantPartition(), nowMs,
                     new Decision(false, keysOf(vote))));
+            if (replyTo == null) {
+                replyTo = vote.getReplyTo();
+            }
         }
-        output.remember(Outcomes.aborted(id, RejectReason.TIMEOUT, "partition(s) " + voters + " voted, but the"
-                + " request did not reach its coordinator, partition " + partition + ", within " + waitedMs + " ms",
-                nowMs));
+        String by = state.getVotes().get(0).getDeadlineMs() != null ? "by the transaction's deadline"
+                : "within the longest transaction timeout, " + waitedMs + " ms after the first vote came";
+        Outcome aborted = Outcomes.aborted(id, RejectReason.TIMEOUT, "partition(s) " + voters + " voted, but its"
+                + " coordinator, partition " + partition + ", had no record of the request " + by + " (the request did"
+                + " not reach it, or was begun but forgotten in a failover before any vote was counted)", nowMs);
+        output.answer(id, replyTo, aborted, nowMs);
         forget(state);
     }
 
@@ -351,6 +392,7 @@ final class Coordinator {
         String id = state.getTransactionId();
         deadlines.remove(new Deadline(state.getDeadlineMs(), id));
         txns.delete(id);
+        held.release(id);
     }
 
     /**

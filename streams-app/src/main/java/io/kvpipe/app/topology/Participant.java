@@ -5,6 +5,7 @@ import io.kvpipe.avro.Lock;
 import io.kvpipe.avro.Operation;
 import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.RejectReason;
+import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.avro.Vote;
 import java.util.ArrayList;
@@ -71,11 +72,16 @@ final class Participant {
      * the coordinator: again for a repeated prepare, nothing when a decision that overtook the
      * prepare is remembered here.
      *
+     * The vote carries the deadline and {@code replyTo}: a coordinator with no record of the
+     * transaction aborts it by them (see {@link Coordinator}).
+     *
      * @param ops       this partition's operations, in transaction order
      * @param opIndexes each op's index in the whole transaction
+     * @param replyTo   the client's reply address, from this partition's copy of the request; null
+     *                  on a PREPARE
      */
     void prepare(String transactionId, String requestId, int coordinatorPartition, List<Operation> ops,
-                 List<Integer> opIndexes, long deadlineMs, long nowMs) {
+                 List<Integer> opIndexes, long deadlineMs, ReplyTo replyTo, long nowMs) {
         if (decisions.contains(transactionId, nowMs)) {
             return;
         }
@@ -83,6 +89,8 @@ final class Participant {
         if (vote == null) {
             vote = lockAndVote(transactionId, requestId, coordinatorPartition, ops, opIndexes, deadlineMs, nowMs);
         }
+        vote.setDeadlineMs(deadlineMs);
+        vote.setReplyTo(replyTo);
         output.protocol(new ProtocolMessage(transactionId, coordinatorPartition, coordinatorPartition, nowMs, vote));
     }
 
@@ -130,7 +138,7 @@ final class Participant {
             // that no one changes it before the decision.
             lock.accept(op.getKey(), new Lock(transactionId, coordinatorPartition, staged.get(op.getKey()), deadlineMs));
         }
-        return new Vote(partition, true, null, null, null, new ArrayList<KeyVersion>(commit.versions()));
+        return new Vote(partition, true, null, null, null, new ArrayList<KeyVersion>(commit.versions()), null, null);
     }
 
     /**
@@ -147,11 +155,11 @@ final class Participant {
             VersionedValue state = lock.getStaged() != null ? lock.getStaged() : kv.get(op.getKey());
             versions.add(new KeyVersion(op.getKey(), state == null ? 0L : state.getVersion(), partition, -1L));
         }
-        return new Vote(partition, true, null, null, null, versions);
+        return new Vote(partition, true, null, null, null, versions, null, null);
     }
 
     private Vote no(RejectReason reason, Integer failedOp, String detail) {
-        return new Vote(partition, false, reason, failedOp, detail, List.of());
+        return new Vote(partition, false, reason, failedOp, detail, List.of(), null, null);
     }
 
     /**

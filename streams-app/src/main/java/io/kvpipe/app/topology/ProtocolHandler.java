@@ -103,6 +103,6 @@ final class ProtocolHandler {
             }
         }
         participant.prepare(message.getTransactionId(), prepare.getRequestId(), message.getCoordinatorPartition(),
-                prepare.getOps(), prepare.getOpIndexes(), prepare.getDeadlineMs(), nowMs);
+                prepare.getOps(), prepare.getOpIndexes(), prepare.getDeadlineMs(), null, nowMs);
     }
 }

@@ -135,7 +135,7 @@ final class RequestHandler {
         int partitions = settings.requestPartitions();
         List<Integer> indexes = TransactionShares.indexesOn(ops, partition, partitions);
         participant.prepare(request.getRequestId(), request.getRequestId(), TransactionShares.coordinator(ops, partitions),
-                TransactionShares.opsAt(ops, indexes), indexes, nowMs + timeoutMs(request), nowMs);
+                TransactionShares.opsAt(ops, indexes), indexes, nowMs + timeoutMs(request), request.getReplyTo(), nowMs);
     }
 
     private long timeoutMs(Request request) {

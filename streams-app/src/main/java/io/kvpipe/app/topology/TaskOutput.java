@@ -6,6 +6,7 @@ import io.kvpipe.avro.DeadLetterReason;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.ProtocolBatch;
 import io.kvpipe.avro.ProtocolMessage;
+import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.schemas.Limits;
@@ -69,10 +70,19 @@ final class TaskOutput {
     }
 
     /**
-     * Remembers {@code outcome} for the dedup retention without sending it (no request to reply to:
-     * a retry of it gets it); returns it encoded.
+     * The final outcome of request {@code requestId}, which this task has not read (only votes for
+     * it came): remembered, and sent to {@code replyTo} when the votes carried one.
      */
-    byte[] remember(Outcome outcome) {
+    void answer(String requestId, ReplyTo replyTo, Outcome outcome, long timestamp) {
+        byte[] encoded = remember(outcome);
+        if (replyTo != null) {
+            context.forward(new Record<>(requestId, Reply.encoded(replyTo, encoded), timestamp),
+                    RequestTopology.RESULTS_SINK);
+        }
+    }
+
+    /** Remembers {@code outcome} for the dedup retention without sending it; returns it encoded. */
+    private byte[] remember(Outcome outcome) {
         byte[] encoded = outcomes.encode(resultsTopic, outcome);
         dedup.remember(outcome.getRequestId(), outcome.getTimestampMs(), encoded);
         return encoded;

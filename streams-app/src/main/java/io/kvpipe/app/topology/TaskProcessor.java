@@ -65,4 +65,12 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
         }
         output.flushProtocol(record.timestamp());
     }
+
+    /** The task leaves this thread: what its coordinator held in memory goes with it. */
+    @Override
+    public void close() {
+        if (context != null) {
+            settings.heldTransactions().releasePartition(context.taskId().partition());
+        }
+    }
 }

@@ -25,7 +25,7 @@ record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, TaskO
                 dedup, settings.instanceId());
         Participant participant = new Participant(partition, kv, locks, decisions, output);
         Coordinator coordinator = new Coordinator(partition, settings.requestPartitions(),
-                settings.maxTransactionTimeout(), txns, participant, output);
+                settings.maxTransactionTimeout(), txns, settings.heldTransactions(), participant, output);
         return new TaskState(kv, dedup, output, participant, coordinator);
     }
 }

@@ -24,6 +24,8 @@ import java.util.Objects;
  *                              decisions that overtook their prepare this long plus
  *                              {@link #DECISION_MEMORY_MARGIN}. Default
  *                              {@link #MAX_TRANSACTION_TIMEOUT}
+ * @param heldTransactions      where this instance's coordinators show the transactions they hold in
+ *                              memory only, for {@code GET /txn/{id}}. Default: a new one
  */
 public record TopologySettings(
         Topics topics,
@@ -33,7 +35,8 @@ public record TopologySettings(
         String instanceId,
         Duration dedupRetention,
         Duration transactionTimeout,
-        Duration maxTransactionTimeout) {
+        Duration maxTransactionTimeout,
+        HeldTransactions heldTransactions) {
 
     /** How long outcomes are remembered for retries unless told otherwise: 24 hours. */
     public static final Duration DEFAULT_DEDUP_RETENTION = Duration.ofHours(24);
@@ -55,6 +58,7 @@ public record TopologySettings(
         Objects.requireNonNull(dedupRetention, "dedupRetention");
         Objects.requireNonNull(transactionTimeout, "transactionTimeout");
         Objects.requireNonNull(maxTransactionTimeout, "maxTransactionTimeout");
+        Objects.requireNonNull(heldTransactions, "heldTransactions");
         if (transactionTimeout.toMillis() < 1 || transactionTimeout.compareTo(maxTransactionTimeout) > 0
                 || maxTransactionTimeout.toMillis() > Integer.MAX_VALUE) {
             throw new IllegalArgumentException("transactionTimeout must be at least 1 ms and at most maxTransactionTimeout ("
@@ -87,6 +91,7 @@ public record TopologySettings(
         private Duration dedupRetention = DEFAULT_DEDUP_RETENTION;
         private Duration transactionTimeout = DEFAULT_TRANSACTION_TIMEOUT;
         private Duration maxTransactionTimeout = MAX_TRANSACTION_TIMEOUT;
+        private HeldTransactions heldTransactions = new HeldTransactions();
 
         private Builder() {}
 
@@ -130,9 +135,15 @@ public record TopologySettings(
             return this;
         }
 
+        /** Where coordinators show the transactions they hold in memory (for the query server); default: a new one. */
+        public Builder heldTransactions(HeldTransactions heldTransactions) {
+            this.heldTransactions = heldTransactions;
+            return this;
+        }
+
         public TopologySettings build() {
             return new TopologySettings(topics, requestPartitions, registry, liveness, instanceId, dedupRetention,
-                    transactionTimeout, maxTransactionTimeout);
+                    transactionTimeout, maxTransactionTimeout, heldTransactions);
         }
     }
 }

@@ -7,12 +7,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvpipe.app.heartbeat.ProcessingLiveness;
 import io.kvpipe.avro.ChangeEvent;
+import io.kvpipe.avro.Decision;
 import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Lock;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.RejectReason;
+import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.VersionedValue;
@@ -103,7 +105,7 @@ class CoordinatorRestartTest {
         assertThat(kv().get(here).getValue()).isEqualTo("100");
 
         sendProtocol(after, new ProtocolMessage("t1", 0, 0, NOW,
-                new Vote(3, true, null, null, null, List.of(new KeyVersion(onThree, 4L, 3, -1L)))));
+                new Vote(3, true, null, null, null, List.of(new KeyVersion(onThree, 4L, 3, -1L)), null, null)));
 
         Outcome committed = lastOutcome();
         assertThat(committed.getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
@@ -116,6 +118,53 @@ class CoordinatorRestartTest {
 
         sendRequest(after, request("w2", put(here, "free")));
         assertThat(lastOutcome().getStatus()).as("released at the commit").isEqualTo(OutcomeStatus.COMMITTED);
+    }
+
+    @Test
+    void aTransactionHeldInMemoryIsForgottenInARestartAndItsVoteAbortsItAtTheDeadlineTellingTheClient() {
+        TaskProcessor before = started();
+        sendRequest(before, request("seed", put(here, "100")));
+        Request transfer = request("t2", add(here, -30, 0L), add(onThree, 30));
+        transfer.setSentToParticipants(true);
+        sendRequest(before, transfer);
+        assertThat(txns().get("t2")).as("held in memory only").isNull();
+        assertThat(settings.heldTransactions().find("t2")).isPresent();
+
+        TaskProcessor after = started();
+        assertThat(settings.heldTransactions().find("t2")).as("forgotten with the task's memory").isEmpty();
+
+        // Partition 3 prepared on its copy and votes: to this coordinator, a vote before its request.
+        long deadline = NOW + 5_000;
+        sendProtocol(after, new ProtocolMessage("t2", 0, 0, NOW, new Vote(3, true, null, null, null,
+                List.of(new KeyVersion(onThree, 4L, 3, -1L)), deadline, new ReplyTo("client-1", 6))));
+        assertThat(txns().get("t2").getRequest()).isNull();
+        punctuateAt(deadline);
+        assertThat(forwarded(RequestTopology.PROTOCOL_SINK)).as("not before the deadline")
+                .noneMatch(m -> "t2".equals(((ProtocolMessage) m).getTransactionId()));
+
+        punctuateAt(deadline + 1);
+
+        assertThat(forwarded(RequestTopology.PROTOCOL_SINK)).last().satisfies(m -> {
+            ProtocolMessage message = (ProtocolMessage) m;
+            assertThat(message.getTargetPartition()).isEqualTo(3);
+            assertThat(((Decision) message.getBody()).getCommit()).as("partition 3 releases its lock").isFalse();
+        });
+        Reply reply = (Reply) forwarded(RequestTopology.RESULTS_SINK).get(forwarded(RequestTopology.RESULTS_SINK).size() - 1);
+        assertThat(reply.partition()).as("the client is told, at the address the vote carried").isEqualTo(6);
+        Outcome aborted = lastOutcome();
+        assertThat(aborted.getRequestId()).isEqualTo("t2");
+        assertThat(aborted.getStatus()).isEqualTo(OutcomeStatus.ABORTED);
+        assertThat(aborted.getReason()).isEqualTo(RejectReason.TIMEOUT);
+        assertThat(kv().get(here).getValue()).as("nothing applied").isEqualTo("100");
+        assertThat(txns().get("t2")).isNull();
+
+        sendRequest(after, transfer);
+        assertThat(lastOutcome()).as("a retry gets the abort").isEqualTo(aborted);
+    }
+
+    private void punctuateAt(long timeMs) {
+        context.setCurrentSystemTimeMs(timeMs);
+        context.scheduledPunctuators().forEach(p -> p.getPunctuator().punctuate(timeMs));
     }
 
     /** A new processor over the stores as they are, as Kafka Streams starts one. */

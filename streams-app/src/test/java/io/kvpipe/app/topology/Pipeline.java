@@ -93,6 +93,9 @@ final class Pipeline implements AutoCloseable {
         this(stateDir, dedupRetention, TopologySettings.DEFAULT_TRANSACTION_TIMEOUT, true);
     }
 
+    /** The transactions the coordinator holds in memory only. */
+    final HeldTransactions held = new HeldTransactions();
+
     private Pipeline(Path stateDir, Duration dedupRetention, Duration transactionTimeout, boolean unused) {
         this.dedupRetention = dedupRetention;
         TopologySettings settings = TopologySettings.builder()
@@ -103,6 +106,7 @@ final class Pipeline implements AutoCloseable {
                 .instanceId(INSTANCE)
                 .dedupRetention(dedupRetention)
                 .transactionTimeout(transactionTimeout)
+                .heldTransactions(held)
                 .build();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, "kvpipe-topology-test");
@@ -272,6 +276,11 @@ final class Pipeline implements AutoCloseable {
     /** What the dedup store remembers. */
     interface Remembered {
         Outcome get(String requestId);
+    }
+
+    /** The wall clock of the next step. */
+    Instant now() {
+        return wallClock;
     }
 
     void advance(Duration by) {

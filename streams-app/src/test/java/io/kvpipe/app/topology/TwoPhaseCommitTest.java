@@ -64,7 +64,7 @@ class TwoPhaseCommitTest {
 
     static ProtocolMessage vote(String txn, int from, boolean yes, RejectReason reason, Integer failedOp,
                                 List<KeyVersion> versions) {
-        return new ProtocolMessage(txn, 0, 0, 0L, new Vote(from, yes, reason, failedOp, yes ? null : "no", versions));
+        return new ProtocolMessage(txn, 0, 0, 0L, new Vote(from, yes, reason, failedOp, yes ? null : "no", versions, null, null));
     }
 
     static ProtocolMessage yes(String txn, int from, KeyVersion... versions) {
@@ -366,7 +366,11 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.protocolSent()).as("the participant prepares on its own copy").isEmpty();
             pipeline.send(request("w", put(here, "around")));
             assertThat(pipeline.outcome().getDetail()).contains("locked by transaction 'c1'");
-            assertThat(pipeline.txns().get("c1").getParticipants()).containsExactly(0, 3);
+            assertThat(pipeline.txns().get("c1")).as("no vote to keep yet: held in memory only").isNull();
+            assertThat(pipeline.held.find("c1")).hasValueSatisfying(held -> {
+                assertThat(held.partition()).isZero();
+                assertThat(held.state().getParticipants()).containsExactly(0, 3);
+            });
 
             pipeline.sendProtocol(yes("c1", 3, new KeyVersion(onThree, 4L, 3, -1L)));
 
@@ -379,6 +383,47 @@ class TwoPhaseCommitTest {
                 assertThat(((Decision) m.getBody()).getCommit()).isTrue();
             });
             assertThat(pipeline.txns().approximateNumEntries()).isZero();
+            assertThat(pipeline.held.find("c1")).isEmpty();
+        }
+
+        @Test
+        void aTransactionOfThreePartitionsIsStoredWhenItsFirstVoteIsCounted() {
+            String onFive = Keys.on(5, "acct:", 1).get(0);
+            pipeline.send(copied("c7", put(here, "a"), put(onThree, "b"), put(onFive, "c")));
+            assertThat(pipeline.txns().get("c7")).isNull();
+
+            pipeline.sendProtocol(yes("c7", 3, new KeyVersion(onThree, 1L, 3, -1L)));
+
+            assertThat(pipeline.txns().get("c7").getVotes()).extracting(Vote::getParticipantPartition)
+                    .as("the vote of 3 is kept").containsExactlyInAnyOrder(0, 3);
+            assertThat(pipeline.held.find("c7")).isEmpty();
+            pipeline.sendProtocol(yes("c7", 5, new KeyVersion(onFive, 1L, 5, -1L)));
+            assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+            assertThat(pipeline.txns().approximateNumEntries()).isZero();
+        }
+
+        @Test
+        void votesWhoseRequestNeverComesAbortAtTheirDeadlineAndTheClientIsTold() {
+            ProtocolMessage yes = yes("c8", 3, new KeyVersion(onThree, 1L, 3, -1L));
+            Vote vote = (Vote) yes.getBody();
+            vote.setDeadlineMs(pipeline.now().plusSeconds(5).toEpochMilli());
+            vote.setReplyTo(new io.kvpipe.avro.ReplyTo("client-1", 6));
+            pipeline.sendProtocol(yes);
+
+            pipeline.advance(Duration.ofSeconds(4));
+            assertThat(pipeline.protocolSent()).as("not before the deadline").isEmpty();
+            pipeline.advance(Duration.ofSeconds(2));
+
+            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
+                assertThat(m.getTargetPartition()).isEqualTo(3);
+                assertThat(((Decision) m.getBody()).getCommit()).isFalse();
+            });
+            assertThat(pipeline.replyPartitions()).as("sent where the vote said").containsExactly(6);
+            Outcome outcome = pipeline.outcome();
+            assertThat(outcome.getRequestId()).isEqualTo("c8");
+            assertThat(outcome.getReason()).isEqualTo(RejectReason.TIMEOUT);
+            assertThat(outcome.getDetail()).startsWith("partition(s) [3] voted, but its coordinator, partition 0, had"
+                    + " no record of the request by the transaction's deadline");
         }
 
         @Test
@@ -464,7 +509,7 @@ class TwoPhaseCommitTest {
         }
 
         @Test
-        void votesWhoseRequestNeverComesAbortAfterTheLongestTimeoutAndALateRequestGetsThatAbort() {
+        void votesWithoutADeadlineWhoseRequestNeverComesAbortAfterTheLongestTimeoutAndALateRequestGetsThatAbort() {
             pipeline.sendProtocol(yes("c5", 3, new KeyVersion(onThree, 1L, 3, -1L)));
             pipeline.sendProtocol(vote("c5", 5, false, RejectReason.LOCK_CONFLICT, 2, List.of()));
 
@@ -485,8 +530,9 @@ class TwoPhaseCommitTest {
             Outcome outcome = pipeline.outcome();
             assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.ABORTED);
             assertThat(outcome.getReason()).isEqualTo(RejectReason.TIMEOUT);
-            assertThat(outcome.getDetail()).isEqualTo("partition(s) [3, 5] voted, but the request did not reach its"
-                    + " coordinator, partition 0, within 60000 ms");
+            assertThat(outcome.getDetail()).startsWith("partition(s) [3, 5] voted, but its coordinator, partition 0,"
+                    + " had no record of the request within the longest transaction timeout, 60000 ms after the first"
+                    + " vote came");
             assertThat(pipeline.protocolSent()).as("answered from the remembered outcome").isEmpty();
         }
 
