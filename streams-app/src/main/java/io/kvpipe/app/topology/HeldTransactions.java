@@ -36,8 +36,4 @@ public final class HeldTransactions {
     void releasePartition(int partition) {
         byId.values().removeIf(held -> held.partition() == partition);
     }
-
-    int size() {
-        return byId.size();
-    }
 }
