@@ -241,7 +241,9 @@ final class RequestBatcher implements AutoCloseable {
     /**
      * Writes {@code entries} (all of partition {@code partition}) as one record. The record's
      * delivery settles the requests in it; a copy that fails is logged only: its transaction then
-     * gets no vote from that partition and aborts at its deadline, which the client hears.
+     * gets no vote from that partition and aborts at its deadline, which the client hears (unless
+     * its coordinator also failed over before any vote came and forgot it: then no vote carries
+     * the reply address, and the request times out here; a retry under its id gets the abort).
      */
     private void send(int partition, List<Entry> entries) {
         List<Entry> chunk = List.copyOf(entries);

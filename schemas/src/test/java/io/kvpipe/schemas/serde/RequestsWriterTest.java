@@ -78,7 +78,8 @@ class RequestsWriterTest {
         assertThat(first.getField("sentToParticipants")).isNull();
         assertThat(first.getField("freshId")).isNull();
         assertThat(first.getFields()).hasSize(Request.getClassSchema().getFields().size() - 2);
-        // The registry finds version 1 by its text: it must stay the text registered then.
+        // The registry finds version 1 by its text: it must stay the text registered then (this is
+        // the SHA-256 of FIRST_REQUEST's text as c7b92c8 built it, before Request grew freshId).
         assertThat(sha256(first.toString())).isEqualTo("ca4a07504db4772cca3432957a418f604e30d549ce1e5b3793455668d9d263d6");
         // BACKWARD: the current union reads what every earlier version wrote.
         for (Schema writer : List.of(first, earlierUnion, previousUnion)) {

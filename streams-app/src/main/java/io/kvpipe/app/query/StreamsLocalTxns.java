@@ -69,11 +69,15 @@ public final class StreamsLocalTxns implements LocalTxns {
     public Search search(String transactionId) {
         Set<Integer> searched = new TreeSet<>();
         List<String> problems = new ArrayList<>();
+        // Undecided first: a coordinator remembers its decision before it drops the undecided state
+        // (in one step, and these stores show writes at once), so a transaction decided between
+        // the two searches is still found by one of them.
+        TxnFinding.Undecided undecided = undecided(transactionId, problems);
         TxnFinding.Decided decided = decided(transactionId, searched, problems);
         if (decided != null) {
             return new Search(Optional.of(decided), searched, problems);
         }
-        return new Search(Optional.ofNullable(undecided(transactionId, problems)), searched, problems);
+        return new Search(Optional.ofNullable(undecided), searched, problems);
     }
 
     private TxnFinding.Decided decided(String transactionId, Set<Integer> searched, List<String> problems) {
@@ -147,16 +151,17 @@ public final class StreamsLocalTxns implements LocalTxns {
                 }
                 continue;
             }
+            // Held before stored: the coordinator stores a held state before it stops holding it.
+            Optional<TransactionState> inMemory = held.find(entry.getKey(), transactionId);
+            if (inMemory.isPresent()) {
+                return new TxnFinding.Undecided(entry.getKey(), inMemory.get());
+            }
             Object value = result.getResult();
             if (value instanceof ValueAndTimestamp<?> timestamped) {
                 value = timestamped.value();
             }
             if (value instanceof TransactionState state) {
                 return new TxnFinding.Undecided(entry.getKey(), state);
-            }
-            Optional<HeldTransactions.Held> inMemory = held.find(transactionId);
-            if (inMemory.isPresent() && inMemory.get().partition() == entry.getKey()) {
-                return new TxnFinding.Undecided(entry.getKey(), inMemory.get().state());
             }
         }
         return null;

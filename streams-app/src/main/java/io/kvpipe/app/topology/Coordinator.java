@@ -59,7 +59,7 @@ import java.util.TreeSet;
  *       them got the commit when it was made, earlier on the same protocol partition than this
  *       abort; so the abort can only drop a prepare made after a decision (a repeated prepare or
  *       copy, or one that came after an abort), never undo a commit.</li>
- *   <li><b>Deadline</b>: a wall-clock punctuation aborts every stored transaction past its
+ *   <li><b>Deadline</b>: a wall-clock punctuation aborts every stored or held transaction past its
  *       deadline ({@code TIMEOUT}, naming the partitions that did not vote), found through an
  *       in-memory index of the deadlines rebuilt from the store when the task starts.</li>
  *   <li><b>Decide</b>, in one processing step: apply or drop the coordinator's own staged writes,
@@ -248,7 +248,7 @@ final class Coordinator {
             commit(state, nowMs, timestamp);
         } else {
             txns.put(transactionId, state); // a counted vote is kept: stored from now on, if only held
-            held.release(transactionId);
+            held.release(partition, transactionId);
         }
     }
 
@@ -277,9 +277,11 @@ final class Coordinator {
             }
             return;
         }
-        // The transaction's own deadline, as the participant prepared it (a vote without one is from
-        // an older participant: the longest timeout then).
-        long deadlineMs = vote.getDeadlineMs() != null ? vote.getDeadlineMs() : nowMs + unbegunTimeoutMs;
+        // The transaction's own deadline, as the participant prepared it, but never beyond the longest
+        // timeout on this clock (the participant's may run ahead; a vote from an older participant
+        // carries none).
+        long longest = nowMs + unbegunTimeoutMs;
+        long deadlineMs = vote.getDeadlineMs() != null ? Math.min(vote.getDeadlineMs(), longest) : longest;
         txns.put(transactionId, new TransactionState(transactionId, null, TransactionPhase.PREPARING, List.of(),
                 List.of(vote), deadlineMs, null, null, nowMs, null));
         deadlines.add(new Deadline(deadlineMs, transactionId));
@@ -322,11 +324,10 @@ final class Coordinator {
                 replyTo = vote.getReplyTo();
             }
         }
-        String by = state.getVotes().get(0).getDeadlineMs() != null ? "by the transaction's deadline"
-                : "within the longest transaction timeout, " + waitedMs + " ms after the first vote came";
         Outcome aborted = Outcomes.aborted(id, RejectReason.TIMEOUT, "partition(s) " + voters + " voted, but its"
-                + " coordinator, partition " + partition + ", had no record of the request " + by + " (the request did"
-                + " not reach it, or was begun but forgotten in a failover before any vote was counted)", nowMs);
+                + " coordinator, partition " + partition + ", had no record of the request by the deadline, "
+                + Math.max(0, waitedMs) + " ms after the first vote came (the request did not reach it, or was begun"
+                + " but forgotten in a failover before any vote was counted)", nowMs);
         output.answer(id, replyTo, aborted, nowMs);
         forget(state);
     }
@@ -392,7 +393,7 @@ final class Coordinator {
         String id = state.getTransactionId();
         deadlines.remove(new Deadline(state.getDeadlineMs(), id));
         txns.delete(id);
-        held.release(id);
+        held.release(partition, id);
     }
 
     /**

@@ -14,26 +14,26 @@ import java.util.concurrent.ConcurrentMap;
  */
 public final class HeldTransactions {
 
-    /** A held transaction: a snapshot of its coordinator's state when it was held. */
-    public record Held(int partition, TransactionState state) {}
+    private record Key(int partition, String transactionId) {}
 
-    private final ConcurrentMap<String, Held> byId = new ConcurrentHashMap<>();
+    /** Snapshots of the held states: the stream thread never changes one after holding it. */
+    private final ConcurrentMap<Key, TransactionState> held = new ConcurrentHashMap<>();
 
-    /** The held transaction {@code transactionId}, if a coordinator here holds it. */
-    public Optional<Held> find(String transactionId) {
-        return Optional.ofNullable(byId.get(transactionId));
+    /** The state of transaction {@code transactionId} if partition {@code partition}'s coordinator holds it here. */
+    public Optional<TransactionState> find(int partition, String transactionId) {
+        return Optional.ofNullable(held.get(new Key(partition, transactionId)));
     }
 
     void hold(int partition, TransactionState snapshot) {
-        byId.put(snapshot.getTransactionId(), new Held(partition, snapshot));
+        held.put(new Key(partition, snapshot.getTransactionId()), snapshot);
     }
 
-    void release(String transactionId) {
-        byId.remove(transactionId);
+    void release(int partition, String transactionId) {
+        held.remove(new Key(partition, transactionId));
     }
 
     /** Drops every entry of {@code partition}: its task starts again from its stores, or left. */
     void releasePartition(int partition) {
-        byId.values().removeIf(held -> held.partition() == partition);
+        held.keySet().removeIf(key -> key.partition() == partition);
     }
 }

@@ -23,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * Values read are shared with the map: change one only to put it back.
  *
  * <p>An entry may also be only held ({@link #hold}): in the map, not in the store, for state that
- * its owner keeps durable some other way and rebuilds when the task starts.
+ * its owner either keeps durable some other way and rebuilds when the task starts, or may lose
+ * with the task's memory (a coordinator's transaction before any vote is counted).
  */
 final class InFlightStore<V> {
 

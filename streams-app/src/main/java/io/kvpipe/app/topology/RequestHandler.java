@@ -107,8 +107,10 @@ final class RequestHandler {
         }
         // A fresh id was made for this one record (see the schema), so it has no earlier outcome to
         // find: the search, a RocksDB seek in each segment of the dedup store, was a seventh of the
-        // stream thread under single-key writes.
-        byte[] first = request.getFreshId() ? null : dedup.find(request.getRequestId(), nowMs);
+        // stream thread under single-key writes. A cross-partition transaction is searched all the
+        // same: its votes may have come first and aborted it at their deadline (Coordinator).
+        boolean crosses = transaction && validator.crossesPartitions(request);
+        byte[] first = request.getFreshId() && !crosses ? null : dedup.find(request.getRequestId(), nowMs);
         if (first != null) {
             output.reply(request, Reply.encoded(request.getReplyTo(), first), record.timestamp());
             return;
@@ -118,7 +120,7 @@ final class RequestHandler {
             // partition when it is decided, and a later repeat finds it remembered.
             return;
         }
-        if (transaction && validator.crossesPartitions(request)) {
+        if (crosses) {
             coordinator.begin(request, nowMs + timeoutMs(request), nowMs, record.timestamp());
             return;
         }

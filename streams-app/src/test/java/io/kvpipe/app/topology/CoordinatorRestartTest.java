@@ -128,10 +128,12 @@ class CoordinatorRestartTest {
         transfer.setSentToParticipants(true);
         sendRequest(before, transfer);
         assertThat(txns().get("t2")).as("held in memory only").isNull();
-        assertThat(settings.heldTransactions().find("t2")).isPresent();
+        assertThat(settings.heldTransactions().find(0, "t2")).isPresent();
 
         TaskProcessor after = started();
-        assertThat(settings.heldTransactions().find("t2")).as("forgotten with the task's memory").isEmpty();
+        assertThat(settings.heldTransactions().find(0, "t2")).as("forgotten with the task's memory").isEmpty();
+        sendRequest(after, request("w", add(here, 1)));
+        assertThat(lastOutcome().getStatus()).as("its own lock is forgotten too").isEqualTo(OutcomeStatus.COMMITTED);
 
         // Partition 3 prepared on its copy and votes: to this coordinator, a vote before its request.
         long deadline = NOW + 5_000;
@@ -155,7 +157,7 @@ class CoordinatorRestartTest {
         assertThat(aborted.getRequestId()).isEqualTo("t2");
         assertThat(aborted.getStatus()).isEqualTo(OutcomeStatus.ABORTED);
         assertThat(aborted.getReason()).isEqualTo(RejectReason.TIMEOUT);
-        assertThat(kv().get(here).getValue()).as("nothing applied").isEqualTo("100");
+        assertThat(kv().get(here).getValue()).as("nothing of t2 applied").isEqualTo("101");
         assertThat(txns().get("t2")).isNull();
 
         sendRequest(after, transfer);

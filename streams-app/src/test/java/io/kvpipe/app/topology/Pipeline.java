@@ -203,6 +203,13 @@ final class Pipeline implements AutoCloseable {
         return driver.getKeyValueStore(StoreNames.TXNS);
     }
 
+    /** The records written to the txns store's changelog since the last call (keys; a tombstone's value is null). */
+    List<org.apache.kafka.streams.test.TestRecord<String, byte[]>> txnsChangelog() {
+        return driver.createOutputTopic("kvpipe-topology-test-" + StoreNames.TXNS + "-changelog",
+                new StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readRecordsToList();
+    }
+
     /** The driver's wall clock now, in epoch ms (what the processors take as "now"). */
     long driverWallClock() {
         return wallClock.toEpochMilli();

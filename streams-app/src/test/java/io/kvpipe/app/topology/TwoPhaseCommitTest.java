@@ -367,10 +367,9 @@ class TwoPhaseCommitTest {
             pipeline.send(request("w", put(here, "around")));
             assertThat(pipeline.outcome().getDetail()).contains("locked by transaction 'c1'");
             assertThat(pipeline.txns().get("c1")).as("no vote to keep yet: held in memory only").isNull();
-            assertThat(pipeline.held.find("c1")).hasValueSatisfying(held -> {
-                assertThat(held.partition()).isZero();
-                assertThat(held.state().getParticipants()).containsExactly(0, 3);
-            });
+            assertThat(pipeline.held.find(0, "c1")).hasValueSatisfying(
+                    held -> assertThat(held.getParticipants()).containsExactly(0, 3));
+            assertThat(pipeline.txnsChangelog()).as("nothing written for it").isEmpty();
 
             pipeline.sendProtocol(yes("c1", 3, new KeyVersion(onThree, 4L, 3, -1L)));
 
@@ -383,7 +382,8 @@ class TwoPhaseCommitTest {
                 assertThat(((Decision) m.getBody()).getCommit()).isTrue();
             });
             assertThat(pipeline.txns().approximateNumEntries()).isZero();
-            assertThat(pipeline.held.find("c1")).isEmpty();
+            assertThat(pipeline.held.find(0, "c1")).isEmpty();
+            assertThat(pipeline.txnsChangelog()).as("no entry, no tombstone").isEmpty();
         }
 
         @Test
@@ -396,7 +396,8 @@ class TwoPhaseCommitTest {
 
             assertThat(pipeline.txns().get("c7").getVotes()).extracting(Vote::getParticipantPartition)
                     .as("the vote of 3 is kept").containsExactlyInAnyOrder(0, 3);
-            assertThat(pipeline.held.find("c7")).isEmpty();
+            assertThat(pipeline.held.find(0, "c7")).isEmpty();
+            assertThat(pipeline.txnsChangelog()).as("stored at the vote").hasSize(1);
             pipeline.sendProtocol(yes("c7", 5, new KeyVersion(onFive, 1L, 5, -1L)));
             assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
             assertThat(pipeline.txns().approximateNumEntries()).isZero();
@@ -423,7 +424,17 @@ class TwoPhaseCommitTest {
             assertThat(outcome.getRequestId()).isEqualTo("c8");
             assertThat(outcome.getReason()).isEqualTo(RejectReason.TIMEOUT);
             assertThat(outcome.getDetail()).startsWith("partition(s) [3] voted, but its coordinator, partition 0, had"
-                    + " no record of the request by the transaction's deadline");
+                    + " no record of the request by the deadline, 5000 ms after the first vote came");
+
+            // The request, late (and fresh: its client sent it once), gets that abort, and begins nothing.
+            Request late = copied("c8", put(here, "a"), put(onThree, "b"));
+            late.setFreshId(true);
+            pipeline.send(late);
+            assertThat(pipeline.outcome()).isEqualTo(outcome);
+            assertThat(pipeline.protocolSent()).isEmpty();
+            assertThat(pipeline.held.find(0, "c8")).isEmpty();
+            pipeline.send(request("w", put(here, "free")));
+            assertThat(pipeline.outcome().getStatus()).as("no lock taken").isEqualTo(OutcomeStatus.COMMITTED);
         }
 
         @Test
@@ -531,8 +542,7 @@ class TwoPhaseCommitTest {
             assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.ABORTED);
             assertThat(outcome.getReason()).isEqualTo(RejectReason.TIMEOUT);
             assertThat(outcome.getDetail()).startsWith("partition(s) [3, 5] voted, but its coordinator, partition 0,"
-                    + " had no record of the request within the longest transaction timeout, 60000 ms after the first"
-                    + " vote came");
+                    + " had no record of the request by the deadline, 60000 ms after the first vote came");
             assertThat(pipeline.protocolSent()).as("answered from the remembered outcome").isEmpty();
         }
 
