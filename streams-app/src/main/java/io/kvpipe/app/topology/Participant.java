@@ -88,8 +88,8 @@ final class Participant {
         Vote vote = repeatedVote(transactionId, ops);
         if (vote == null) {
             vote = lockAndVote(transactionId, requestId, coordinatorPartition, ops, opIndexes, deadlineMs, nowMs);
+            vote.setDeadlineMs(deadlineMs);
         }
-        vote.setDeadlineMs(deadlineMs);
         vote.setReplyTo(replyTo);
         output.protocol(new ProtocolMessage(transactionId, coordinatorPartition, coordinatorPartition, nowMs, vote));
     }
@@ -147,6 +147,7 @@ final class Participant {
      */
     private Vote repeatedVote(String transactionId, List<Operation> ops) {
         List<KeyVersion> versions = new ArrayList<>(ops.size());
+        long deadlineMs = 0L;
         for (Operation op : ops) {
             Lock lock = locks.get(op.getKey());
             if (lock == null || !lock.getTransactionId().equals(transactionId)) {
@@ -154,8 +155,10 @@ final class Participant {
             }
             VersionedValue state = lock.getStaged() != null ? lock.getStaged() : kv.get(op.getKey());
             versions.add(new KeyVersion(op.getKey(), state == null ? 0L : state.getVersion(), partition, -1L));
+            deadlineMs = lock.getDeadlineMs();
         }
-        return new Vote(partition, true, null, null, null, versions, null, null);
+        // The deadline the first prepare locked with, not the repeat's (a later one).
+        return new Vote(partition, true, null, null, null, versions, deadlineMs, null);
     }
 
     private Vote no(RejectReason reason, Integer failedOp, String detail) {

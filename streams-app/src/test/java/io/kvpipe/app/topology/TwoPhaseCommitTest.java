@@ -593,6 +593,24 @@ class TwoPhaseCommitTest {
         }
 
         @Test
+        void aVoteCarriesTheDeadlineAndReplyAddressOfTheCopyAndARepeatTheFirstDeadline() {
+            long sentAt = pipeline.now().toEpochMilli();
+            pipeline.send(copied("c9", put(onThree, "a"), put(here, "b")));
+            Vote first = (Vote) pipeline.protocolSent().get(0).getBody();
+            long deadline = first.getDeadlineMs();
+            assertThat(deadline).as("now plus the transaction timeout").isGreaterThan(sentAt);
+            assertThat(pipeline.locks().get(here).getDeadlineMs()).isEqualTo(deadline);
+            assertThat(first.getReplyTo().getPartition()).isEqualTo(Requests.REPLY_PARTITION);
+
+            pipeline.advance(Duration.ofSeconds(1));
+            pipeline.send(copied("c9", put(onThree, "a"), put(here, "b")));
+
+            Vote repeated = (Vote) pipeline.protocolSent().get(0).getBody();
+            assertThat(repeated.getYes()).isTrue();
+            assertThat(repeated.getDeadlineMs()).as("the deadline it locked with").isEqualTo(deadline);
+        }
+
+        @Test
         void aDecisionBeforeItsCopyMakesTheCopyLockNothing() {
             pipeline.sendProtocol(decision("c8", 3, false, here));
             pipeline.send(copied("c8", put(onThree, "a"), put(here, "b")));
