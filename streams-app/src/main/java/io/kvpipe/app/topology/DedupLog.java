@@ -78,6 +78,23 @@ final class DedupLog {
         }
     }
 
+    /**
+     * The key of the entry {@link #keepASegment} writes: no request has an empty id (requests
+     * without one are rejected), so it is never looked up.
+     */
+    static final String SEGMENT_KEEPER = "";
+
+    /**
+     * Writes an empty entry under {@link #SEGMENT_KEEPER} at {@code nowMs}, so the store has a live
+     * time segment. Why: under Kafka Streams 4.3.1 a window store records its changelog offset
+     * in its segments (KIP-1035), so a store with none (a partition that remembered nothing since
+     * the task started) closes without an offset, and at the next start exactly-once takes the
+     * whole task for corrupted and rebuilds it from its changelogs, even after a clean stop.
+     */
+    void keepASegment(long nowMs) {
+        outcomes.put(SEGMENT_KEEPER, new byte[0], Math.max(0L, nowMs));
+    }
+
     /** Remembers the encoded outcome of {@code requestId}, from {@code timestampMs} on. */
     void remember(String requestId, long timestampMs, byte[] encodedOutcome) {
         outcomes.put(requestId, encodedOutcome, Math.max(0L, timestampMs));

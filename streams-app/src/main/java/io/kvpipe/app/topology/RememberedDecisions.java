@@ -56,6 +56,11 @@ final class RememberedDecisions {
         return at != null && at >= oldestKeptMs; // exact even if the clock stepped back
     }
 
+    /** See {@link DedupLog#keepASegment}: this store is written rarely, so it often has no segment. */
+    void keepASegment(long nowMs) {
+        store.keepASegment(nowMs);
+    }
+
     /** Remembers the decision on {@code transactionId} from {@code nowMs} on. */
     void remember(String transactionId, boolean commit, long nowMs) {
         store.remember(transactionId, nowMs, commit ? COMMITTED : ABORTED);

@@ -45,8 +45,15 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
         this.output = state.output();
         this.requests = new RequestHandler(settings, state);
         this.protocol = new ProtocolHandler(settings, state);
+        boolean[] segmentsKept = {false};
         context.schedule(PUNCTUATION_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
             liveness.tick();
+            if (!segmentsKept[0]) {
+                // Once per start, in a step (not in init): see DedupLog#keepASegment.
+                state.dedup().keepASegment(now);
+                state.decisions().keepASegment(now);
+                segmentsKept[0] = true;
+            }
             state.coordinator().expire(now);
         });
     }

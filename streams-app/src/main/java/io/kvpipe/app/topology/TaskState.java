@@ -10,8 +10,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A task's stores and the roles built on them, as the task's one processor ({@link TaskProcessor})
  * opens them when it starts.
  */
-record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, TaskOutput output, Participant participant,
-                 Coordinator coordinator) {
+record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, RememberedDecisions decisions,
+                 TaskOutput output, Participant participant, Coordinator coordinator) {
 
     static TaskState open(ProcessorContext<String, Object> context, TopologySettings settings) {
         int partition = context.taskId().partition();
@@ -26,6 +26,6 @@ record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, TaskO
         Participant participant = new Participant(partition, kv, locks, decisions, output);
         Coordinator coordinator = new Coordinator(partition, settings.requestPartitions(),
                 settings.maxTransactionTimeout(), txns, settings.heldTransactions(), participant, output);
-        return new TaskState(kv, dedup, output, participant, coordinator);
+        return new TaskState(kv, dedup, decisions, output, participant, coordinator);
     }
 }

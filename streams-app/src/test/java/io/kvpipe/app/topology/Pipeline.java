@@ -267,17 +267,21 @@ final class Pipeline implements AutoCloseable {
         return requestId -> outcomeReader.deserialize(topics.results(), log.find(requestId, wallClock.toEpochMilli()));
     }
 
-    /** How many decisions the participants' memory holds. */
+    /** How many decisions the participants' memory holds (not counting its segment keeper). */
     long decisionsRemembered() {
-        WindowStore<String, byte[]> store = driver.getWindowStore(StoreNames.DECISIONS);
-        long count = 0;
+        return windowKeys(StoreNames.DECISIONS).stream().filter(k -> !k.equals(DedupLog.SEGMENT_KEEPER)).count();
+    }
+
+    /** The key of every entry of window store {@code name}, oldest window first. */
+    List<String> windowKeys(String name) {
+        WindowStore<String, byte[]> store = driver.getWindowStore(name);
+        List<String> keys = new java.util.ArrayList<>();
         try (var all = store.all()) {
             while (all.hasNext()) {
-                all.next();
-                count++;
+                keys.add(all.next().key.key());
             }
         }
-        return count;
+        return keys;
     }
 
     /** What the dedup store remembers. */
