@@ -1,8 +1,8 @@
 package io.kvpipe.app.query;
 
 import io.kvpipe.app.membership.MembershipView;
-import io.kvpipe.app.topology.StoreNames;
 import io.kvpipe.app.topology.HeldTransactions;
+import io.kvpipe.app.topology.StoreNames;
 import io.kvpipe.app.topology.TopologySettings;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.Topics;

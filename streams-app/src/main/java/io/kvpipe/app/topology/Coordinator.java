@@ -131,8 +131,7 @@ final class Coordinator {
      */
     private void relockOwn(TransactionState state) {
         List<Operation> ops = state.getRequest().getOps();
-        List<Integer> local = TransactionShares.indexesByPartition(ops, partitionCount)
-                .getOrDefault(partition, List.of());
+        List<Integer> local = TransactionShares.indexesOn(ops, partition, partitionCount);
         self.prepareOwn(state.getTransactionId(), TransactionShares.opsAt(ops, local), local, state.getDeadlineMs(),
                 state.getStartedAtMs());
     }

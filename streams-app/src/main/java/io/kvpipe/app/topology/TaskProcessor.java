@@ -31,6 +31,8 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
     private TaskOutput output;
     private RequestHandler requests;
     private ProtocolHandler protocol;
+    /** Whether this start's first punctuation gave the window stores a segment (see DedupLog#keepASegment). */
+    private boolean segmentsKept;
 
     TaskProcessor(TopologySettings settings) {
         this.settings = settings;
@@ -45,14 +47,14 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
         this.output = state.output();
         this.requests = new RequestHandler(settings, state);
         this.protocol = new ProtocolHandler(settings, state);
-        boolean[] segmentsKept = {false};
+        this.segmentsKept = false;
         context.schedule(PUNCTUATION_INTERVAL, PunctuationType.WALL_CLOCK_TIME, now -> {
             liveness.tick();
-            if (!segmentsKept[0]) {
+            if (!segmentsKept) {
                 // Once per start, in a step (not in init): see DedupLog#keepASegment.
                 state.dedup().keepASegment(now);
                 state.decisions().keepASegment(now);
-                segmentsKept[0] = true;
+                segmentsKept = true;
             }
             state.coordinator().expire(now);
         });

@@ -31,6 +31,12 @@ final class Requests {
                 .build();
     }
 
+    /** {@code request}, marked as sent once under an id its client made for it ({@code freshId}). */
+    static Request fresh(Request request) {
+        request.setFreshId(true);
+        return request;
+    }
+
     static Request fireAndForget(String requestId, Operation... ops) {
         return Request.newBuilder()
                 .setRequestId(requestId)

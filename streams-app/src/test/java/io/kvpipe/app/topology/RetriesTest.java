@@ -1,6 +1,7 @@
 package io.kvpipe.app.topology;
 
 import static io.kvpipe.app.topology.Requests.add;
+import static io.kvpipe.app.topology.Requests.fresh;
 import static io.kvpipe.app.topology.Requests.cas;
 import static io.kvpipe.app.topology.Requests.put;
 import static io.kvpipe.app.topology.Requests.request;
@@ -10,7 +11,6 @@ import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.RejectReason;
-import io.kvpipe.avro.Request;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -50,9 +50,7 @@ class RetriesTest {
     @Test
     void aFreshFirstSendIsRememberedAndItsRetryGetsTheFirstOutcome() {
         pipeline = new Pipeline(stateDir);
-        Request first = request("fresh", add(key, 10));
-        first.setFreshId(true);
-        pipeline.send(first);
+        pipeline.send(fresh(request("fresh", add(key, 10))));
         pipeline.send(request("fresh", add(key, 10)));
 
         List<Outcome> outcomes = pipeline.results.readValuesToList();
@@ -66,12 +64,8 @@ class RetriesTest {
         // The sender's promise is taken as given: an id sent twice as fresh breaks it, and is
         // applied twice. (Only the client's own new ids are marked; retries never are.)
         pipeline = new Pipeline(stateDir);
-        Request first = request("reused", add(key, 10));
-        first.setFreshId(true);
-        pipeline.send(first);
-        Request second = request("reused", add(key, 10));
-        second.setFreshId(true);
-        pipeline.send(second);
+        pipeline.send(fresh(request("reused", add(key, 10))));
+        pipeline.send(fresh(request("reused", add(key, 10))));
 
         assertThat(pipeline.results.readValuesToList()).extracting(Outcome::getStatus)
                 .containsExactly(OutcomeStatus.COMMITTED, OutcomeStatus.COMMITTED);

@@ -427,9 +427,7 @@ class TwoPhaseCommitTest {
                     + " no record of the request by the deadline, 5000 ms after the first vote came");
 
             // The request, late (and fresh: its client sent it once), gets that abort, and begins nothing.
-            Request late = copied("c8", put(here, "a"), put(onThree, "b"));
-            late.setFreshId(true);
-            pipeline.send(late);
+            pipeline.send(Requests.fresh(copied("c8", put(here, "a"), put(onThree, "b"))));
             assertThat(pipeline.outcome()).isEqualTo(outcome);
             assertThat(pipeline.protocolSent()).isEmpty();
             assertThat(pipeline.held.find(0, "c8")).isEmpty();
