@@ -27,7 +27,8 @@ import org.apache.avro.Schema;
  * {@code Request} or a {@code RequestBatch}; {@link #requests(Object)} flattens either.
  *
  * <p>A batch is only a way to carry many requests in one record: each request in it keeps its own
- * id, deduplication, outcome (one {@code Outcome} per request on the results topic), change events
+ * id, deduplication, outcome (an {@code Outcome} of its own, alone or in an {@code OutcomeBatch}:
+ * see {@link ResultsValue}), change events
  * and success or failure, exactly as if it had been a record of its own at the batch's offset.
  */
 public final class RequestsValue {
@@ -43,10 +44,11 @@ public final class RequestsValue {
 
     /**
      * Version 1 of the subject: the {@code Request} record before {@code sentToParticipants} (and
-     * the later {@code freshId}) was added, exactly as it was registered then (the registry matches
-     * schemas by their text).
+     * the later {@code freshId} and {@code batchedOutcomes}) was added, exactly as it was registered
+     * then (the registry matches schemas by their text).
      */
-    public static final Schema FIRST_REQUEST = Schemas.withoutFields(Request.getClassSchema(), "sentToParticipants", "freshId");
+    public static final Schema FIRST_REQUEST = Schemas.withoutFields(Request.getClassSchema(), "sentToParticipants",
+            "freshId", "batchedOutcomes");
 
     private RequestsValue() {}
 

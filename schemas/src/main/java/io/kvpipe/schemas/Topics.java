@@ -3,7 +3,6 @@ package io.kvpipe.schemas;
 import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.DeadLetter;
 import io.kvpipe.avro.Heartbeat;
-import io.kvpipe.avro.Outcome;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -52,7 +51,10 @@ public final class Topics {
         return prefix + "requests";
     }
 
-    /** Request outcomes ({@code Outcome}), each client reading its own reply partition. */
+    /**
+     * Request outcomes ({@code Outcome} or {@code OutcomeBatch}, see {@link ResultsValue}), each
+     * client reading its own reply partition.
+     */
     public String results() {
         return prefix + "results";
     }
@@ -98,20 +100,20 @@ public final class Topics {
     /**
      * Every version each topic's value subject holds, oldest first, to be registered in that order
      * (each is {@code BACKWARD} compatible with the one before). The requests topic has two:
-     * {@code Request}, then the {@link RequestsValue#SCHEMA union} that adds batches; so has the
-     * txn-protocol topic ({@link ProtocolValue}).
+     * {@code Request}, then the {@link RequestsValue#SCHEMA union} that adds batches; so have the
+     * txn-protocol topic ({@link ProtocolValue}) and the results topic ({@link ResultsValue}).
      */
     public Map<String, List<Schema>> valueSchemaVersions() {
         Map<String, List<Schema>> schemas = new LinkedHashMap<>();
         schemas.put(requests(), RequestsValue.versions());
         schemas.put(txnProtocol(), ProtocolValue.versions());
+        schemas.put(results(), ResultsValue.versions());
         latestOnly().forEach((topic, schema) -> schemas.put(topic, List.of(schema)));
         return schemas;
     }
 
     private Map<String, Schema> latestOnly() {
         Map<String, Schema> schemas = new LinkedHashMap<>();
-        schemas.put(results(), Outcome.getClassSchema());
         schemas.put(changes(), ChangeEvent.getClassSchema());
         schemas.put(heartbeats(), Heartbeat.getClassSchema());
         schemas.put(deadLetters(), DeadLetter.getClassSchema());

@@ -8,6 +8,7 @@ import io.kvpipe.app.membership.MembershipSettings;
 import io.kvpipe.app.membership.MembershipView;
 import io.kvpipe.app.query.QueryServer;
 import io.kvpipe.app.query.QueryServerSettings;
+import io.kvpipe.app.streams.RestoreLog;
 import io.kvpipe.app.streams.StreamsProperties;
 import io.kvpipe.app.topology.HeldTransactions;
 import io.kvpipe.app.topology.RequestTopology;
@@ -40,12 +41,15 @@ public final class AppInstance implements AutoCloseable {
     private final String instanceId;
     private final KafkaStreams streams;
     private final QueryServer queryServer;
+    private final RestoreLog restores;
     private final Deque<AutoCloseable> toClose;
 
-    private AppInstance(String instanceId, KafkaStreams streams, QueryServer queryServer, Deque<AutoCloseable> toClose) {
+    private AppInstance(String instanceId, KafkaStreams streams, QueryServer queryServer, RestoreLog restores,
+                        Deque<AutoCloseable> toClose) {
         this.instanceId = instanceId;
         this.streams = streams;
         this.queryServer = queryServer;
+        this.restores = restores;
         this.toClose = toClose;
     }
 
@@ -96,6 +100,8 @@ public final class AppInstance implements AutoCloseable {
                 liveness.forget(Thread.currentThread().getName());
                 return StreamThreadExceptionResponse.REPLACE_THREAD;
             });
+            RestoreLog restores = new RestoreLog();
+            streams.setGlobalStateRestoreListener(restores);
             started.push(() -> streams.close(CLOSE_TIMEOUT));
 
             MembershipView membership = MembershipView.start(
@@ -127,7 +133,7 @@ public final class AppInstance implements AutoCloseable {
             closeOrder.add(() -> streams.close(CLOSE_TIMEOUT));
             closeOrder.add(membership);
             closeOrder.add(registry);
-            return new AppInstance(settings.instanceId(), streams, queryServer, closeOrder);
+            return new AppInstance(settings.instanceId(), streams, queryServer, restores, closeOrder);
         } catch (RuntimeException e) {
             Closing.closeAll(started, log);
             throw e;
@@ -171,6 +177,14 @@ public final class AppInstance implements AutoCloseable {
     /** The query server's base URL, e.g. {@code http://localhost:7070}. */
     public String queryUrl() {
         return queryServer.url();
+    }
+
+    /**
+     * Changelog records restored into this instance's active stores since it started, per store:
+     * none after a clean restart on the same state directory.
+     */
+    public Map<String, Long> restoredRecords() {
+        return restores.restoredRecords();
     }
 
     /** The Kafka Streams instance (for metadata and tests). */

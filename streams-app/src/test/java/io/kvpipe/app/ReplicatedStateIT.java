@@ -19,7 +19,7 @@ import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.serde.AvroDeserializer;
-import io.kvpipe.schemas.serde.RequestsWriter;
+import io.kvpipe.schemas.serde.BatchValueWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -191,7 +191,7 @@ class ReplicatedStateIT {
              KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
                      ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, environment.bootstrapServers()),
                      new StringSerializer(), new ByteArraySerializer())) {
-            RequestsWriter writer = new RequestsWriter(registry, pipeline.topics().requests(), false);
+            BatchValueWriter<Request> writer = BatchValueWriter.forRequests(registry, pipeline.topics().requests(), false);
             producer.send(new ProducerRecord<>(pipeline.topics().requests(),
                     ConsistentHashPartitioner.partitionFor(first, PARTITIONS), first,
                     writer.single(writer.encode(request)))).get(30, TimeUnit.SECONDS);

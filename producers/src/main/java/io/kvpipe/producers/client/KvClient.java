@@ -1,6 +1,7 @@
 package io.kvpipe.producers.client;
 
 import io.kvpipe.avro.Outcome;
+import io.kvpipe.avro.OutcomeBatch;
 import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.producers.client.internals.KafkaSettings;
@@ -13,12 +14,13 @@ import io.kvpipe.producers.client.internals.RequestIds;
 import io.kvpipe.producers.client.internals.Requests;
 import io.kvpipe.producers.client.internals.Validation;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import io.kvpipe.schemas.ResultsValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.registry.RestSchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.AvroSerializer;
-import io.kvpipe.schemas.serde.RequestsWriter;
+import io.kvpipe.schemas.serde.BatchValueWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -93,11 +95,13 @@ import org.slf4j.LoggerFactory;
  * alone is a record of its own, keyed by its routing key (a copy: by one of its keys on that
  * partition). Nothing waits to fill a batch. A batch is only transport: each request in it is
  * deduplicated, applied or rejected, and answered on its own. Each carries a reply address: this
- * client's id and its reply partition of the results topic. The
- * pipeline writes each outcome, keyed by request id, to exactly that partition. A single thread
- * reads only that partition ({@code assign}, no consumer group, {@code read_committed}) and
- * completes the pending futures by request id; outcomes for other clients that share the
- * partition are skipped without being decoded.
+ * client's id and its reply partition of the results topic, and asks for batched outcomes
+ * ({@code Request.batchedOutcomes}). The pipeline writes each outcome to exactly that partition:
+ * the outcomes one processing step decided for this client as one {@code OutcomeBatch} keyed by
+ * the client id, an outcome alone keyed by its request id (see {@code ResultsValue}). A single
+ * thread reads only that partition ({@code assign}, no consumer group, {@code read_committed}) and
+ * completes the pending futures by request id; records for other clients that share the
+ * partition are skipped by their key, without being decoded.
  *
  * <p>At start the client seeks its reply partition to the end before it sends anything. That
  * skips nothing it needs: the outcome of a request is written after the request is read, so after
@@ -134,8 +138,9 @@ public final class KvClient implements AutoCloseable {
     private final Duration closeTimeout;
     private final Duration requestTimeout;
     private final Producer<String, byte[]> producer;
-    private final RequestsWriter writer;
-    private final Deserializer<Outcome> outcomes;
+    private final BatchValueWriter<Request> writer;
+    /** Reads results-topic values: an {@code Outcome} or an {@code OutcomeBatch}. */
+    private final Deserializer<Object> outcomes;
     private final PendingRequests pending;
     private final RequestBatcher batcher;
     private final ReplyListener listener;
@@ -185,17 +190,17 @@ public final class KvClient implements AutoCloseable {
         return new KvClient(config, producer, consumer, registry, registryConfig, ownedRegistry);
     }
 
-    private static RequestsWriter writer(SchemaRegistryClient registry, Map<String, Object> registryConfig,
+    private static BatchValueWriter<Request> writer(SchemaRegistryClient registry, Map<String, Object> registryConfig,
             Topics topics) {
         Object auto = registryConfig.get(AvroSerializer.AUTO_REGISTER_SCHEMAS);
-        return new RequestsWriter(registry, topics.requests(), auto == null || Boolean.parseBoolean(auto.toString()));
+        return BatchValueWriter.forRequests(registry, topics.requests(), auto == null || Boolean.parseBoolean(auto.toString()));
     }
 
     /**
      * Fails fast on an unreachable or refusing registry: registers (or looks up) the schema of the
      * requests topic now, the union every request is written with (see {@code RequestsValue}).
      */
-    private static void checkRegistry(RequestsWriter writer, KvClientConfig config) {
+    private static void checkRegistry(BatchValueWriter<Request> writer, KvClientConfig config) {
         try {
             writer.resolveSchemaIds();
         } catch (KafkaException e) {
@@ -206,7 +211,7 @@ public final class KvClient implements AutoCloseable {
 
     /**
      * A client over the given producer and consumer (tests use Kafka's mocks). The producer takes
-     * record values as written by {@link RequestsWriter}; the consumer delivers raw bytes, decoded
+     * record values as written by {@link BatchValueWriter}; the consumer delivers raw bytes, decoded
      * with {@code registry}. {@code owned} is closed with the client.
      */
     static KvClient create(KvClientConfig config, Producer<String, byte[]> producer,
@@ -222,7 +227,7 @@ public final class KvClient implements AutoCloseable {
         this.requestTimeout = config.requestTimeout();
         this.producer = producer;
         this.writer = writer(registry, registryConfig, topics);
-        this.outcomes = new AvroDeserializer<>(registry, Outcome.class);
+        this.outcomes = new AvroDeserializer<>(registry, ResultsValue.SCHEMA);
         this.owned = owned;
         try {
             Connection connection = connect(config, producer, consumer);
@@ -441,6 +446,7 @@ public final class KvClient implements AutoCloseable {
         Validation.requestId(requestId);
         Request request = Requests.build(requestId, replyTo, ops, System.currentTimeMillis(), timeoutMs);
         request.setFreshId(freshId);
+        request.setBatchedOutcomes(true);
         // A transaction goes to the partition of each of its keys: participants prepare on their
         // copies without waiting for the coordinator's PREPARE (one commit fewer before the outcome).
         List<String> copyKeys = ops.subList(1, ops.size()).stream().map(Op::key).toList();
@@ -524,32 +530,51 @@ public final class KvClient implements AutoCloseable {
         return batcher.unsent();
     }
 
-    /** Handles one record of the reply partition (on the results thread). */
+    /**
+     * Handles one record of the reply partition (on the results thread): an outcome keyed by its
+     * request id, or a batch of this client's outcomes keyed by its id.
+     */
     private void onReply(ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null) {
             return;
         }
-        String requestId = new String(record.key(), StandardCharsets.UTF_8);
-        Pending p = pending.get(requestId);
-        if (p == null) {
+        String key = new String(record.key(), StandardCharsets.UTF_8);
+        Pending keyed = pending.get(key);
+        if (keyed == null && !key.equals(clientId)) {
             return; // another client's outcome, or one that arrives after its timeout
         }
-        Outcome outcome;
+        Object value;
         try {
-            outcome = outcomes.deserialize(record.topic(), record.headers(), record.value());
+            value = outcomes.deserialize(record.topic(), record.headers(), record.value());
         } catch (RuntimeException e) {
-            pending.fail(p, new KvClientException("could not decode the outcome of request " + requestId + " at "
-                    + record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + e.getMessage(),
-                    requestId, e));
+            String where = record.topic() + "-" + record.partition() + "@" + record.offset();
+            if (keyed != null) {
+                pending.fail(keyed, new KvClientException("could not decode the outcome of request " + key + " at "
+                        + where + ": " + e.getMessage(), key, e));
+            } else {
+                log.error("could not decode the outcome batch at {}: {}; its requests will time out", where,
+                        e.toString());
+            }
             return;
         }
-        if (outcome == null || !requestId.equals(outcome.getRequestId())) {
-            log.warn("skipping the record at {}-{}@{}: its key is request {} but it holds {}", record.topic(),
-                    record.partition(), record.offset(), requestId,
-                    outcome == null ? "no outcome" : "the outcome of " + outcome.getRequestId());
-            return;
+        if (value instanceof Outcome outcome) {
+            if (!key.equals(outcome.getRequestId())) {
+                log.warn("skipping the record at {}-{}@{}: its key is {} but it holds the outcome of {}",
+                        record.topic(), record.partition(), record.offset(), key, outcome.getRequestId());
+                return;
+            }
+            pending.complete(keyed, WriteResult.of(outcome));
+        } else if (value instanceof OutcomeBatch batch) {
+            for (Outcome outcome : batch.getOutcomes()) {
+                Pending p = pending.get(outcome.getRequestId());
+                if (p != null) { // else timed out already
+                    pending.complete(p, WriteResult.of(outcome));
+                }
+            }
+        } else {
+            log.warn("skipping the record at {}-{}@{}: not a results-topic value", record.topic(),
+                    record.partition(), record.offset());
         }
-        pending.complete(p, WriteResult.of(outcome));
     }
 
     /**

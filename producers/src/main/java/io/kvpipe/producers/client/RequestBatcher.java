@@ -1,9 +1,10 @@
 package io.kvpipe.producers.client;
 
+import io.kvpipe.avro.Request;
 import io.kvpipe.producers.client.internals.PendingRequests;
 import io.kvpipe.producers.client.internals.PendingRequests.Attempt;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
-import io.kvpipe.schemas.serde.RequestsWriter;
+import io.kvpipe.schemas.serde.BatchValueWriter;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,7 +55,7 @@ final class RequestBatcher implements AutoCloseable {
 
     private final Producer<String, byte[]> producer;
     private final String topic;
-    private final RequestsWriter writer;
+    private final BatchValueWriter<Request> writer;
     private final PendingRequests pending;
     private final String clientId;
     private final int maxBatchRequests;
@@ -75,7 +76,7 @@ final class RequestBatcher implements AutoCloseable {
     private final LongAdder recordsSent = new LongAdder();
     private final LongAdder requestsSent = new LongAdder();
 
-    RequestBatcher(Producer<String, byte[]> producer, String topic, RequestsWriter writer, PendingRequests pending,
+    RequestBatcher(Producer<String, byte[]> producer, String topic, BatchValueWriter<Request> writer, PendingRequests pending,
             String clientId, int maxBatchRequests, int maxBatchBytes, long maxQueuedBytes, Duration maxBlock) {
         this.producer = producer;
         this.topic = topic;
@@ -218,7 +219,7 @@ final class RequestBatcher implements AutoCloseable {
                 int bodyBytes = group.get(from).request().body().length;
                 while (to < group.size() && to - from < maxBatchRequests) {
                     int more = bodyBytes + group.get(to).request().body().length;
-                    if (RequestsWriter.batchSize(to - from + 1, more) > maxBatchBytes) {
+                    if (BatchValueWriter.batchSize(to - from + 1, more) > maxBatchBytes) {
                         break;
                     }
                     bodyBytes = more;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kvpipe.avro.Request;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
 import io.kvpipe.schemas.Limits;
-import io.kvpipe.schemas.serde.RequestsWriter;
+import io.kvpipe.schemas.serde.BatchValueWriter;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -201,8 +201,8 @@ class KvClientBatchingTest {
 
     @Test
     void theBatchSizeIsWhatTheWriterPredicts() {
-        assertThat(RequestsWriter.batchSize(3, 100)).isEqualTo(5 + 1 + 1 + 100 + 1);
-        assertThat(RequestsWriter.batchSize(64, 100)).isEqualTo(5 + 1 + 2 + 100 + 1);
+        assertThat(BatchValueWriter.batchSize(3, 100)).isEqualTo(5 + 1 + 1 + 100 + 1);
+        assertThat(BatchValueWriter.batchSize(64, 100)).isEqualTo(5 + 1 + 2 + 100 + 1);
     }
 
     private static <T extends Throwable> T cause(CompletableFuture<?> future, Class<T> type) {

@@ -137,6 +137,29 @@ class KvClientTest {
     }
 
     @Test
+    void everyRequestAsksForBatchedOutcomesAndABatchKeyedByTheClientCompletesEachOfItsRequests()
+            throws Exception {
+        pipeline = MockPipeline.started(b -> b.clientId("client-a").requestTimeout(LONG));
+        CompletableFuture<WriteResult> put = pipeline.client.put("k", "v");
+        CompletableFuture<WriteResult> cas = pipeline.client.compareAndSet("j", 2, "w");
+        CompletableFuture<WriteResult> unanswered = pipeline.client.put("m", "x");
+        List<Request> sent = pipeline.sent();
+        assertThat(sent).allSatisfy(r -> assertThat(r.getBatchedOutcomes()).isTrue());
+
+        // Another client's batch on the shared partition is skipped by its key, not decoded.
+        pipeline.replyBytes(pipeline.client.replyPartition(), "client-b", new byte[] {1, 2, 3});
+        pipeline.replyBatch("client-a",
+                committed(sent.get(0).getRequestId(), "k", 4, 1, 10),
+                committed("timed-out-or-unknown", "z", 1, 1, 10),
+                rejected(sent.get(1).getRequestId(), io.kvpipe.avro.RejectReason.VERSION_MISMATCH, "expected 2"));
+
+        assertThat(put.get(10, TimeUnit.SECONDS).written("k").orElseThrow().version()).isEqualTo(4);
+        assertThat(cas.get(10, TimeUnit.SECONDS).reason()).contains(RejectReason.VERSION_MISMATCH);
+        assertThat(unanswered).isNotDone();
+        assertThat(pipeline.client.pendingRequests()).isEqualTo(1);
+    }
+
+    @Test
     void outcomesBeforeTheStartPositionAreNotRead() throws Exception {
         pipeline = new MockPipeline(true);
         pipeline.resultsEndAt(5);

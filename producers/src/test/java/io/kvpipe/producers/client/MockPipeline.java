@@ -13,11 +13,13 @@ import io.kvpipe.schemas.RequestsValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.AvroSerializer;
+import io.kvpipe.schemas.serde.BatchValueWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -146,6 +148,12 @@ final class MockPipeline implements AutoCloseable {
         long offset = nextOffset.merge(partition, 1L, Long::sum) - 1;
         consumer.addRecord(new ConsumerRecord<>(TOPICS.results(), partition, offset,
                 key == null ? null : key.getBytes(StandardCharsets.UTF_8), value));
+    }
+
+    /** Appends {@code outcomes} as one {@code OutcomeBatch} under {@code key} to the client's reply partition. */
+    void replyBatch(String key, Outcome... outcomes) {
+        BatchValueWriter<Outcome> writer = BatchValueWriter.forOutcomes(registry, TOPICS.results(), true);
+        replyBytes(client.replyPartition(), key, writer.batch(Stream.of(outcomes).map(writer::encode).toList()));
     }
 
     /** Appends at an explicit offset (to test where the client starts reading). */

@@ -302,7 +302,6 @@ final class Coordinator {
                         + " within " + timeoutMs + " ms", nowMs, nowMs);
             }
         }
-        output.flushProtocol(nowMs);
     }
 
     /**

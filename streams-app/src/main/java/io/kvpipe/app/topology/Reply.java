@@ -1,80 +1,40 @@
 package io.kvpipe.app.topology;
 
-import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
-import io.kvpipe.schemas.registry.SchemaRegistryClient;
-import io.kvpipe.schemas.serde.AvroSerializer;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.processor.StreamPartitioner;
 
 /**
- * An outcome on its way to the results topic, with the partition it is addressed to. A
+ * A results-topic value on its way, with the partition it is addressed to. A
  * {@link StreamPartitioner} sees only the record's key and value, so the reply partition travels
- * with the value; {@link Wire} writes only the outcome, so the bytes on the topic are exactly an
- * {@code Outcome} in the Confluent wire format.
+ * with the value; {@link Wire} writes only the value, so the bytes on the topic are exactly an
+ * {@code Outcome} or an {@code OutcomeBatch} (see {@code ResultsValue}) in the Confluent wire format.
  *
- * @param outcome   what the client is told (its request id is the record key), or null when
- *                  {@code encoded} holds it already
- * @param encoded   the outcome already in the results topic's wire format (as remembered for dedup),
- *                  written as it is; or null
+ * @param value     the value, encoded already (by {@code BatchValueWriter}, or as remembered for dedup)
  * @param partition the client's reply partition, or {@link #NO_REPLY_PARTITION}
  */
-record Reply(Outcome outcome, byte[] encoded, int partition) {
-
-    Reply(Outcome outcome, int partition) {
-        this(outcome, null, partition);
-    }
+record Reply(byte[] value, int partition) {
 
     /** The request named no reply partition (fire-and-forget). */
     static final int NO_REPLY_PARTITION = -1;
 
-    static Reply to(ReplyTo replyTo, Outcome outcome) {
-        return new Reply(outcome, null, partitionOf(replyTo));
+    static Reply to(ReplyTo replyTo, byte[] value) {
+        return new Reply(value, partitionOf(replyTo));
     }
 
-    /** An outcome encoded already for the results topic (by {@link Wire#encode}). */
-    static Reply encoded(ReplyTo replyTo, byte[] outcome) {
-        return new Reply(null, outcome, partitionOf(replyTo));
-    }
-
-    private static int partitionOf(ReplyTo replyTo) {
+    static int partitionOf(ReplyTo replyTo) {
         return replyTo == null ? NO_REPLY_PARTITION : replyTo.getPartition();
     }
 
-    /** Serializes a reply as its outcome alone. */
+    /** Writes a reply's value as it is. */
     static final class Wire implements Serializer<Reply> {
-
-        private final AvroSerializer<Outcome> outcomes;
-
-        Wire(SchemaRegistryClient registry) {
-            this.outcomes = new AvroSerializer<>(registry, false);
-        }
-
-        @Override
-        public void configure(Map<String, ?> configs, boolean isKey) {
-            outcomes.configure(configs, isKey);
-        }
 
         @Override
         public byte[] serialize(String topic, Reply reply) {
-            if (reply == null) {
-                return null;
-            }
-            return reply.encoded() != null ? reply.encoded() : outcomes.serialize(topic, reply.outcome());
-        }
-
-        /** {@code outcome} as this serializer writes it to {@code topic}. */
-        byte[] encode(String topic, Outcome outcome) {
-            return outcomes.serialize(topic, outcome);
-        }
-
-        @Override
-        public void close() {
-            outcomes.close();
+            return reply == null ? null : reply.value();
         }
     }
 

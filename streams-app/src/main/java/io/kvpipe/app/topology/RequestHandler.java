@@ -112,7 +112,7 @@ final class RequestHandler {
         boolean crosses = transaction && validator.crossesPartitions(request);
         byte[] first = request.getFreshId() && !crosses ? null : dedup.find(request.getRequestId(), nowMs);
         if (first != null) {
-            output.reply(request, Reply.encoded(request.getReplyTo(), first), record.timestamp());
+            output.replyRemembered(request, first, record.timestamp());
             return;
         }
         if (transaction && coordinator.inFlight(request.getRequestId())) {

@@ -161,7 +161,7 @@ public final class RequestTopology {
         topology.addSink(CHANGES_SINK, topics.changes(), new StringSerializer(),
                 new AvroSerializer<ChangeEvent>(registry, false), sinkPartitioners.wrap(CHANGES_SINK, byKey), PROCESSOR);
         topology.addSink(RESULTS_SINK, topics.results(), new StringSerializer(),
-                new Reply.Wire(registry), sinkPartitioners.wrap(RESULTS_SINK, new Reply.Router()), PROCESSOR);
+                new Reply.Wire(), sinkPartitioners.wrap(RESULTS_SINK, new Reply.Router()), PROCESSOR);
         topology.addSink(DEAD_LETTERS_SINK, topics.deadLetters(), new StringSerializer(),
                 new AvroSerializer<DeadLetter>(registry, false), sinkPartitioners.wrap(DEAD_LETTERS_SINK, byKey),
                 PROCESSOR);

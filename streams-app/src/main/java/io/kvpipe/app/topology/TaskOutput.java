@@ -10,9 +10,11 @@ import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.schemas.Limits;
+import io.kvpipe.schemas.serde.BatchValueWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,6 +26,11 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * What a task sends out: change events, outcomes (remembered for retries), protocol messages and
  * dead letters, each to its sink. Shared by the request and protocol processors of a task, whose
  * records and punctuations all produce the same kinds of output.
+ *
+ * <p>Protocol messages, and the outcomes of requests that asked for batched outcomes, are held until
+ * the end of the processing step ({@link #flush}) and leave as one record per target partition
+ * (per client, for outcomes): a step handles a batch of requests or messages, so this turns a
+ * record per request into a record per batch.
  */
 final class TaskOutput {
 
@@ -36,22 +43,31 @@ final class TaskOutput {
     static final int MAX_ORIGINAL_VALUE_BYTES = 512 * 1024;
     static final int MAX_ORIGINAL_KEY_BYTES = 16 * 1024;
 
+    /**
+     * An outcome batch holds at most this many bytes of outcomes (a quarter of Kafka's default 1 MiB
+     * record limit); more to one client in one step go out in several.
+     */
+    static final int MAX_OUTCOME_BATCH_BYTES = 256 * 1024;
+
     private final ProcessorContext<String, Object> context;
-    private final Reply.Wire outcomes;
-    private final String resultsTopic;
+    private final BatchValueWriter<Outcome> outcomes;
     private final DedupLog dedup;
     private final String instanceId;
     /** Protocol messages of the current step by target partition, in the order they were sent. */
     private final Map<Integer, List<ProtocolMessage>> pendingProtocol = new TreeMap<>();
+    /** Batched outcomes of the current step by client, in the order they were decided. */
+    private final Map<ReplyTo, List<HeldOutcome>> pendingOutcomes = new LinkedHashMap<>();
 
-    TaskOutput(ProcessorContext<String, Object> context, Reply.Wire outcomes, String resultsTopic, DedupLog dedup,
+    TaskOutput(ProcessorContext<String, Object> context, BatchValueWriter<Outcome> outcomes, DedupLog dedup,
                String instanceId) {
         this.context = context;
         this.outcomes = outcomes;
-        this.resultsTopic = resultsTopic;
         this.dedup = dedup;
         this.instanceId = instanceId;
     }
+
+    /** An outcome held for its client's batch: its Avro binary, and its value were it sent alone. */
+    private record HeldOutcome(String requestId, byte[] body, byte[] alone) {}
 
     /** A committed change of {@code key} to {@code state} (a null value is a delete). */
     void change(String key, VersionedValue state, long timestamp) {
@@ -62,30 +78,26 @@ final class TaskOutput {
 
     /**
      * The final outcome of {@code request}: remembered for the dedup retention, so a retry gets these
-     * very bytes, and sent to the request's reply partition.
+     * very bytes (as a value of its own), and sent to the request's reply partition.
      */
     void answer(Request request, Outcome outcome, long timestamp) {
-        byte[] encoded = remember(outcome);
-        reply(request, Reply.encoded(request.getReplyTo(), encoded), timestamp);
+        byte[] body = outcomes.encode(outcome);
+        byte[] alone = outcomes.single(body);
+        dedup.remember(outcome.getRequestId(), outcome.getTimestampMs(), alone);
+        send(request, body, alone, timestamp);
     }
 
     /**
      * The final outcome of request {@code requestId}, which this task has not read (only votes for
-     * it came): remembered, and sent to {@code replyTo} when the votes carried one.
+     * it came): remembered, and sent alone to {@code replyTo} when the votes carried one (they do
+     * not say whether the client reads batches).
      */
     void answer(String requestId, ReplyTo replyTo, Outcome outcome, long timestamp) {
-        byte[] encoded = remember(outcome);
+        byte[] alone = outcomes.single(outcomes.encode(outcome));
+        dedup.remember(outcome.getRequestId(), outcome.getTimestampMs(), alone);
         if (replyTo != null) {
-            context.forward(new Record<>(requestId, Reply.encoded(replyTo, encoded), timestamp),
-                    RequestTopology.RESULTS_SINK);
+            forwardReply(requestId, Reply.to(replyTo, alone), timestamp);
         }
-    }
-
-    /** Remembers {@code outcome} for the dedup retention without sending it; returns it encoded. */
-    private byte[] remember(Outcome outcome) {
-        byte[] encoded = outcomes.encode(resultsTopic, outcome);
-        dedup.remember(outcome.getRequestId(), outcome.getTimestampMs(), encoded);
-        return encoded;
     }
 
     /** Whether an outcome of {@code requestId} is remembered at {@code nowMs}. */
@@ -95,43 +107,98 @@ final class TaskOutput {
 
     /** Sends {@code outcome} without remembering it (an invalid request is judged again on retry). */
     void reply(Request request, Outcome outcome, long timestamp) {
-        reply(request, Reply.to(request.getReplyTo(), outcome), timestamp);
+        byte[] body = outcomes.encode(outcome);
+        send(request, body, outcomes.single(body), timestamp);
     }
 
-    /** The reply to {@code request}, keyed by its request id (which its outcome carries too). */
-    void reply(Request request, Reply reply, long timestamp) {
-        context.forward(new Record<>(request.getRequestId(), reply, timestamp), RequestTopology.RESULTS_SINK);
+    /**
+     * Sends {@code request} its first outcome again, the value remembered for it (written alone,
+     * perhaps by an earlier version: sent as it is).
+     */
+    void replyRemembered(Request request, byte[] remembered, long timestamp) {
+        forwardReply(request.getRequestId(), Reply.to(request.getReplyTo(), remembered), timestamp);
+    }
+
+    /** Holds the outcome for its client's batch if the request asked for one, else sends it alone now. */
+    private void send(Request request, byte[] body, byte[] alone, long timestamp) {
+        ReplyTo replyTo = request.getReplyTo();
+        if (replyTo != null && request.getBatchedOutcomes()) {
+            pendingOutcomes.computeIfAbsent(replyTo, r -> new ArrayList<>())
+                    .add(new HeldOutcome(request.getRequestId(), body, alone));
+        } else {
+            forwardReply(request.getRequestId(), Reply.to(replyTo, alone), timestamp);
+        }
+    }
+
+    /** A results-topic record: keyed by its request id when alone, by its client's id when a batch. */
+    private void forwardReply(String key, Reply reply, long timestamp) {
+        context.forward(new Record<>(key, reply, timestamp), RequestTopology.RESULTS_SINK);
     }
 
     /**
      * A two-phase-commit message, to its target partition of the protocol topic: held until
-     * {@link #flushProtocol}, so that what one processing step sends to one partition goes out as
-     * one record.
+     * {@link #flush}, so that what one processing step sends to one partition goes out as one record.
      */
     void protocol(ProtocolMessage message) {
         pendingProtocol.computeIfAbsent(message.getTargetPartition(), p -> new ArrayList<>()).add(message);
     }
 
     /**
-     * Sends the protocol messages held since the last flush: one record per target partition, a
-     * plain {@code ProtocolMessage} when it is alone, else a {@code ProtocolBatch}. Called at the end
-     * of every processing step and punctuation that may have sent any.
+     * Sends what the step held: the protocol messages, one record per target partition (a plain
+     * {@code ProtocolMessage} when it is alone, else a {@code ProtocolBatch}), and the batched
+     * outcomes, one record per client (an {@code Outcome} keyed by its request id when it is alone,
+     * else {@code OutcomeBatch}es keyed by the client id). Called at the end of every processing step
+     * and punctuation.
      */
-    void flushProtocol(long timestamp) {
-        if (pendingProtocol.isEmpty()) {
-            return;
-        }
+    void flush(long timestamp) {
         for (List<ProtocolMessage> messages : pendingProtocol.values()) {
             String key = messages.get(0).getTransactionId();
             Object value = messages.size() == 1 ? messages.get(0) : new ProtocolBatch(messages);
             context.forward(new Record<>(key, value, timestamp), RequestTopology.PROTOCOL_SINK);
         }
         pendingProtocol.clear();
+        pendingOutcomes.forEach((replyTo, held) -> flushOutcomes(replyTo, held, timestamp));
+        pendingOutcomes.clear();
     }
 
-    /** Forgets held protocol messages of a step that failed (its effects are aborted anyway). */
-    void discardProtocol() {
+    private void flushOutcomes(ReplyTo replyTo, List<HeldOutcome> held, long timestamp) {
+        if (held.size() == 1) {
+            forwardReply(held.get(0).requestId(), Reply.to(replyTo, held.get(0).alone()), timestamp);
+            return;
+        }
+        List<byte[]> bodies = held.stream().map(HeldOutcome::body).toList();
+        for (List<byte[]> batch : batches(bodies, MAX_OUTCOME_BATCH_BYTES)) {
+            forwardReply(replyTo.getClientId(), Reply.to(replyTo, outcomes.batch(batch)), timestamp);
+        }
+    }
+
+    /**
+     * {@code bodies} in order, cut into runs of at most {@code maxBytes} each; a body larger than
+     * that is a run of its own.
+     */
+    static List<List<byte[]>> batches(List<byte[]> bodies, int maxBytes) {
+        List<List<byte[]>> batches = new ArrayList<>();
+        List<byte[]> batch = new ArrayList<>();
+        int bytes = 0;
+        for (byte[] body : bodies) {
+            if (!batch.isEmpty() && bytes + body.length > maxBytes) {
+                batches.add(batch);
+                batch = new ArrayList<>();
+                bytes = 0;
+            }
+            batch.add(body);
+            bytes += body.length;
+        }
+        if (!batch.isEmpty()) {
+            batches.add(batch);
+        }
+        return batches;
+    }
+
+    /** Forgets what a step that failed held (its effects are aborted anyway). */
+    void discard() {
         pendingProtocol.clear();
+        pendingOutcomes.clear();
     }
 
     /** {@code record}, read from {@code source}, is bad input: kept with the reason on the dead-letter topic. */

@@ -16,7 +16,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  *
  * <p>Every record, and a wall-clock punctuation every 100 ms, ticks the {@link ProcessingLiveness};
  * the same punctuation aborts the coordinator's transactions past their deadline. The protocol
- * messages a step sends leave at its end, batched per target partition.
+ * messages a step sends leave at its end, batched per target partition, and so do batched outcomes,
+ * per client ({@link TaskOutput#flush}).
  */
 final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
 
@@ -56,14 +57,16 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
                 state.decisions().keepASegment(now);
                 segmentsKept = true;
             }
+            output.discard();
             state.coordinator().expire(now);
+            output.flush(now);
         });
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         liveness.tick();
-        output.discardProtocol();
+        output.discard();
         RecordMetadata source = context.recordMetadata()
                 .orElseThrow(() -> new IllegalStateException("a record without topic, partition and offset"));
         long nowMs = context.currentSystemTimeMs();
@@ -72,7 +75,7 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
         } else {
             requests.handle(record, source, nowMs);
         }
-        output.flushProtocol(record.timestamp());
+        output.flush(record.timestamp());
     }
 
     /** The task leaves this thread: what its coordinator held in memory goes with it. */

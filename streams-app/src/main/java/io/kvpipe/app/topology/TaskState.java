@@ -3,6 +3,7 @@ package io.kvpipe.app.topology;
 import io.kvpipe.avro.Lock;
 import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.VersionedValue;
+import io.kvpipe.schemas.serde.BatchValueWriter;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.state.KeyValueStore;
 
@@ -21,8 +22,9 @@ record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, Remem
         DedupLog dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), settings.dedupRetention());
         RememberedDecisions decisions = new RememberedDecisions(context.getStateStore(StoreNames.DECISIONS),
                 settings.decisionMemory());
-        TaskOutput output = new TaskOutput(context, new Reply.Wire(settings.registry()), settings.topics().results(),
-                dedup, settings.instanceId());
+        TaskOutput output = new TaskOutput(context,
+                BatchValueWriter.forOutcomes(settings.registry(), settings.topics().results(), true), dedup,
+                settings.instanceId());
         Participant participant = new Participant(partition, kv, locks, decisions, output);
         Coordinator coordinator = new Coordinator(partition, settings.requestPartitions(),
                 settings.maxTransactionTimeout(), txns, settings.heldTransactions(), participant, output);

@@ -199,8 +199,7 @@ class CoordinatorRestartTest {
         List<Object> replies = forwarded(RequestTopology.RESULTS_SINK);
         assertThat(replies).as("outcomes sent").isNotEmpty();
         Reply reply = (Reply) replies.get(replies.size() - 1);
-        return reply.outcome() != null ? reply.outcome()
-                : new AvroDeserializer<>(registry, Outcome.class).deserialize(topics.results(), reply.encoded());
+        return new AvroDeserializer<>(registry, Outcome.class).deserialize(topics.results(), reply.value());
     }
 
     private KeyValueStore<String, VersionedValue> kv() {

@@ -14,10 +14,11 @@ import io.kvpipe.avro.Request;
 import io.kvpipe.avro.TransactionState;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.schemas.ProtocolValue;
+import io.kvpipe.schemas.ResultsValue;
 import io.kvpipe.schemas.Topics;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.AvroSerializer;
-import io.kvpipe.schemas.serde.RequestsWriter;
+import io.kvpipe.schemas.serde.BatchValueWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -77,7 +78,7 @@ final class Pipeline implements AutoCloseable {
      */
     final TestOutputTopic<String, Object> protocolOut;
     private final AvroSerializer<Request> clientSerializer = new AvroSerializer<>(registry, false);
-    private final RequestsWriter batchWriter = new RequestsWriter(registry, topics.requests(), true);
+    private final BatchValueWriter<Request> batchWriter = BatchValueWriter.forRequests(registry, topics.requests(), true);
     private final AvroDeserializer<Outcome> outcomeReader = new AvroDeserializer<>(registry, Outcome.class);
     private final List<Integer> replyDecisions = new ArrayList<>();
     private final Map<String, List<Integer>> sinkDecisions = new HashMap<>();
@@ -166,6 +167,23 @@ final class Pipeline implements AutoCloseable {
     Outcome outcome() {
         assertThat(results.getQueueSize()).as("outcomes on the results topic").isEqualTo(1);
         return results.readValue();
+    }
+
+    /**
+     * Reads every results record as a client of batched outcomes does (an {@code Outcome} or an
+     * {@code OutcomeBatch}, see {@code ResultsValue}), with the partition it would get on a results
+     * topic of {@link #PROBED_PARTITIONS}.
+     */
+    List<RoutedValue> resultRecords() {
+        List<TestRecord<String, Object>> records = driver.createOutputTopic(topics.results(), new StringDeserializer(),
+                new AvroDeserializer<>(registry, ResultsValue.SCHEMA)).readRecordsToList();
+        assertThat(replyDecisions).hasSize(records.size());
+        List<RoutedValue> routed = new ArrayList<>();
+        for (int i = 0; i < records.size(); i++) {
+            routed.add(new RoutedValue(records.get(i).key(), records.get(i).value(), replyDecisions.get(i)));
+        }
+        replyDecisions.clear();
+        return routed;
     }
 
     /** Reads every reply with the partition it would get on a results topic of {@link #PROBED_PARTITIONS}. */
@@ -305,6 +323,8 @@ final class Pipeline implements AutoCloseable {
     }
 
     record RoutedReply(String key, Outcome outcome, int partition) {}
+
+    record RoutedValue(String key, Object value, int partition) {}
 
     /**
      * What each sink's partitioner chose so far for a topic of {@link #PROBED_PARTITIONS}

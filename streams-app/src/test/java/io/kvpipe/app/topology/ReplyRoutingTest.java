@@ -9,6 +9,7 @@ import io.kvpipe.avro.DeadLetter;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
+import io.kvpipe.schemas.ResultsValue;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.SubjectNames;
 import java.nio.ByteBuffer;
@@ -56,7 +57,7 @@ class ReplyRoutingTest {
     @Test
     void theRouterSendsAReplyToItsPartitionWhenTheTopicHasIt() {
         Reply.Router router = new Reply.Router();
-        Outcome outcome = outcome("req-1");
+        byte[] outcome = {0};
 
         assertThat(router.partitions("results", "req-1", new Reply(outcome, 0), 16)).contains(Set.of(0));
         assertThat(router.partitions("results", "req-1", new Reply(outcome, 5), 16)).contains(Set.of(5));
@@ -66,7 +67,7 @@ class ReplyRoutingTest {
     @Test
     void theRouterFallsBackToTheRequestIdsHashWithoutAUsableReplyPartition() {
         Reply.Router router = new Reply.Router();
-        Outcome outcome = outcome("req-1");
+        byte[] outcome = {0};
         Optional<Set<Integer>> byRequestId = Optional.of(Set.of(ConsistentHashPartitioner.partitionFor("req-1", 16)));
 
         assertThat(router.partitions("results", "req-1", new Reply(outcome, Reply.NO_REPLY_PARTITION), 16))
@@ -114,7 +115,7 @@ class ReplyRoutingTest {
         pipeline.send(request("wire", put(key, "v")));
         pipeline.sendRaw("bad".getBytes(StandardCharsets.UTF_8), new byte[] {7});
 
-        Outcome outcome = readFramed(pipeline.topics.results(), Outcome.getClassSchema(), Outcome.class).value();
+        Outcome outcome = readFramed(pipeline.topics.results(), ResultsValue.SCHEMA, Outcome.class).value();
         assertThat(outcome.getRequestId()).isEqualTo("wire");
         assertThat(outcome.getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
         TestRecord<byte[], byte[]> change = pipeline.driver.createOutputTopic(pipeline.topics.changes(),

@@ -1,7 +1,9 @@
 package io.kvpipe.schemas.serde;
 
+import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.Request;
 import io.kvpipe.schemas.RequestsValue;
+import io.kvpipe.schemas.ResultsValue;
 import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
@@ -13,49 +15,74 @@ import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.kafka.common.errors.SerializationException;
 
 /**
- * Writes requests-topic values ({@link RequestsValue}) in the Confluent wire format from requests
- * encoded once: {@link #encode} gives a request's Avro binary, {@link #single} frames one alone and
- * {@link #batch} several as a {@code RequestBatch}, both under the union schema (branch 0 and 1).
- * An Avro array is its item count followed by the items, so a batch is built by concatenation, and
- * its size is known exactly before it is built ({@link #batchSize}).
+ * Writes the values of a topic whose schema is a union of one record and a batch of them (requests,
+ * {@link RequestsValue}; outcomes, {@link ResultsValue}) in the Confluent wire format, from items
+ * encoded once: {@link #encode} gives an item's Avro binary, {@link #single} frames one alone
+ * (union branch 0) and {@link #batch} several as the batch record (branch 1), whose one field is
+ * the array of items. An Avro array is its item count followed by the items, so a batch is built
+ * by concatenation, and its size is known exactly before it is built ({@link #batchSize}).
  *
  * <p>The union's schema id is registered (or, with {@code autoRegister} false, looked up) under
  * {@code <topic>-value} on first use. Thread-safe.
+ *
+ * @param <T> the item: {@link Request} or {@link Outcome}
  */
-public final class RequestsWriter {
+public final class BatchValueWriter<T> {
 
     static {
         TrustedAvroClasses.ensure();
     }
 
-    private static final SpecificDatumWriter<Request> WRITER = new SpecificDatumWriter<>(Request.class);
+    /** The union branch of one item alone. */
+    public static final int SINGLE_BRANCH = 0;
+
+    /** The union branch of a batch. */
+    public static final int BATCH_BRANCH = 1;
+
     private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
+    private final SpecificDatumWriter<T> writer;
+    private final Schema union;
     private final SchemaRegistryClient registry;
     private final String subject;
     private final boolean autoRegister;
     private volatile int unionId = -1;
 
-    public RequestsWriter(SchemaRegistryClient registry, String topic, boolean autoRegister) {
+    private BatchValueWriter(Class<T> item, Schema union, SchemaRegistryClient registry, String topic,
+                             boolean autoRegister) {
+        this.writer = new SpecificDatumWriter<>(item);
+        this.union = union;
         this.registry = registry;
         this.subject = SubjectNames.of(topic, false);
         this.autoRegister = autoRegister;
     }
 
+    /** Writes requests-topic values ({@link RequestsValue}) to {@code topic}. */
+    public static BatchValueWriter<Request> forRequests(SchemaRegistryClient registry, String topic,
+                                                        boolean autoRegister) {
+        return new BatchValueWriter<>(Request.class, RequestsValue.SCHEMA, registry, topic, autoRegister);
+    }
+
+    /** Writes results-topic values ({@link ResultsValue}) to {@code topic}. */
+    public static BatchValueWriter<Outcome> forOutcomes(SchemaRegistryClient registry, String topic,
+                                                        boolean autoRegister) {
+        return new BatchValueWriter<>(Outcome.class, ResultsValue.SCHEMA, registry, topic, autoRegister);
+    }
+
     /**
-     * The request's Avro binary (no header).
+     * The item's Avro binary (no header).
      *
      * @throws SerializationException if it cannot be encoded
      */
-    public byte[] encode(Request request) {
+    public byte[] encode(T item) {
         Buffer buffer = BUFFERS.get();
         buffer.out.reset();
         try {
             buffer.encoder = EncoderFactory.get().directBinaryEncoder(buffer.out, buffer.encoder);
-            WRITER.write(request, buffer.encoder);
+            writer.write(item, buffer.encoder);
             buffer.encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Could not encode request " + request.getRequestId() + ": " + e, e);
+            throw new SerializationException("Could not encode " + item + ": " + e, e);
         }
         byte[] bytes = buffer.out.toByteArray();
         if (bytes.length > 1 << 20) {
@@ -73,29 +100,29 @@ public final class RequestsWriter {
         unionSchemaId();
     }
 
-    /** One encoded request alone (union branch {@link RequestsValue#REQUEST_BRANCH}). */
-    public byte[] single(byte[] encodedRequest) {
+    /** One encoded item alone (union branch {@link #SINGLE_BRANCH}). */
+    public byte[] single(byte[] encodedItem) {
         int id = unionSchemaId();
-        byte[] value = new byte[singleSize(encodedRequest.length)];
+        byte[] value = new byte[singleSize(encodedItem.length)];
         header(value, id);
-        int at = writeLong(value, WireFormat.HEADER_SIZE, RequestsValue.REQUEST_BRANCH);
-        System.arraycopy(encodedRequest, 0, value, at, encodedRequest.length);
+        int at = writeLong(value, WireFormat.HEADER_SIZE, SINGLE_BRANCH);
+        System.arraycopy(encodedItem, 0, value, at, encodedItem.length);
         return value;
     }
 
-    /** Encoded requests as one {@code RequestBatch} value (union branch {@link RequestsValue#BATCH_BRANCH}). */
-    public byte[] batch(List<byte[]> encodedRequests) {
+    /** Encoded items as one batch value (union branch {@link #BATCH_BRANCH}). */
+    public byte[] batch(List<byte[]> encodedItems) {
         int id = unionSchemaId();
         int bodies = 0;
-        for (byte[] body : encodedRequests) {
+        for (byte[] body : encodedItems) {
             bodies += body.length;
         }
-        byte[] value = new byte[batchSize(encodedRequests.size(), bodies)];
+        byte[] value = new byte[batchSize(encodedItems.size(), bodies)];
         header(value, id);
         int at = WireFormat.HEADER_SIZE;
-        at = writeLong(value, at, RequestsValue.BATCH_BRANCH);
-        at = writeLong(value, at, encodedRequests.size());
-        for (byte[] body : encodedRequests) {
+        at = writeLong(value, at, BATCH_BRANCH);
+        at = writeLong(value, at, encodedItems.size());
+        for (byte[] body : encodedItems) {
             System.arraycopy(body, 0, value, at, body.length);
             at += body.length;
         }
@@ -106,20 +133,20 @@ public final class RequestsWriter {
         return value;
     }
 
-    /** The size of a batch value of {@code count} requests whose encodings total {@code bodyBytes}. */
+    /** The size of a batch value of {@code count} items whose encodings total {@code bodyBytes}. */
     public static int batchSize(int count, int bodyBytes) {
-        return WireFormat.HEADER_SIZE + longSize(RequestsValue.BATCH_BRANCH) + longSize(count) + bodyBytes + 1;
+        return WireFormat.HEADER_SIZE + longSize(BATCH_BRANCH) + longSize(count) + bodyBytes + 1;
     }
 
-    /** The size of a single-request value whose encoding is {@code bodyBytes}. */
+    /** The size of a single-item value whose encoding is {@code bodyBytes}. */
     public static int singleSize(int bodyBytes) {
-        return WireFormat.HEADER_SIZE + longSize(RequestsValue.REQUEST_BRANCH) + bodyBytes;
+        return WireFormat.HEADER_SIZE + longSize(SINGLE_BRANCH) + bodyBytes;
     }
 
     private int unionSchemaId() {
         int id = unionId;
         if (id < 0) {
-            id = unionId = schemaId(RequestsValue.SCHEMA);
+            id = unionId = schemaId(union);
         }
         return id;
     }
