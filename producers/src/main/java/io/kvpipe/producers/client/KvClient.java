@@ -62,8 +62,9 @@ import org.slf4j.LoggerFactory;
  * A rejection ({@link WriteResult#reason()}) is a normal result. A future fails only when the
  * outcome is unknown: {@link RequestTimeoutException} (no outcome within the request timeout),
  * {@link ClientClosedException}, {@link RequestSendException} (Kafka did not take the request),
- * or a {@link KvClientException} (the outcome could not be decoded). Bad arguments (limits of the
- * wire contract) throw {@link IllegalArgumentException} at once.
+ * or a {@link KvClientException} (an outcome sent alone could not be decoded; the requests of an
+ * outcome batch that cannot be decoded time out, and the batch's position is logged at ERROR).
+ * Bad arguments (limits of the wire contract) throw {@link IllegalArgumentException} at once.
  *
  * <p>The calls return at once, except that they block while the client's send queue is full (32 MiB
  * of encoded requests waiting for the sender, for example while the brokers are unreachable): for at
@@ -563,7 +564,9 @@ public final class KvClient implements AutoCloseable {
                         record.topic(), record.partition(), record.offset(), key, outcome.getRequestId());
                 return;
             }
-            pending.complete(keyed, WriteResult.of(outcome));
+            if (keyed != null) { // else keyed by this client's id, but not a pending request's
+                pending.complete(keyed, WriteResult.of(outcome));
+            }
         } else if (value instanceof OutcomeBatch batch) {
             for (Outcome outcome : batch.getOutcomes()) {
                 Pending p = pending.get(outcome.getRequestId());

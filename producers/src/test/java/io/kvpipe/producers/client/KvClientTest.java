@@ -146,8 +146,9 @@ class KvClientTest {
         List<Request> sent = pipeline.sent();
         assertThat(sent).allSatisfy(r -> assertThat(r.getBatchedOutcomes()).isTrue());
 
-        // Another client's batch on the shared partition is skipped by its key, not decoded.
-        pipeline.replyBytes(pipeline.client.replyPartition(), "client-b", new byte[] {1, 2, 3});
+        // Another client's batch on the shared partition is skipped by its key, not read: even one
+        // that (wrongly) holds an outcome of this client's request.
+        pipeline.replyBatch("client-b", committed(sent.get(2).getRequestId(), "m", 1, 1, 9));
         pipeline.replyBatch("client-a",
                 committed(sent.get(0).getRequestId(), "k", 4, 1, 10),
                 committed("timed-out-or-unknown", "z", 1, 1, 10),

@@ -8,6 +8,7 @@ import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.registry.SchemaRegistryException;
 import java.io.IOException;
 import java.util.List;
+import java.util.function.Function;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
@@ -42,15 +43,17 @@ public final class BatchValueWriter<T> {
     private static final ThreadLocal<Buffer> BUFFERS = ThreadLocal.withInitial(Buffer::new);
 
     private final SpecificDatumWriter<T> writer;
+    private final Function<T, String> name;
     private final Schema union;
     private final SchemaRegistryClient registry;
     private final String subject;
     private final boolean autoRegister;
     private volatile int unionId = -1;
 
-    private BatchValueWriter(Class<T> item, Schema union, SchemaRegistryClient registry, String topic,
-                             boolean autoRegister) {
+    private BatchValueWriter(Class<T> item, Function<T, String> name, Schema union, SchemaRegistryClient registry,
+                             String topic, boolean autoRegister) {
         this.writer = new SpecificDatumWriter<>(item);
+        this.name = name;
         this.union = union;
         this.registry = registry;
         this.subject = SubjectNames.of(topic, false);
@@ -60,13 +63,15 @@ public final class BatchValueWriter<T> {
     /** Writes requests-topic values ({@link RequestsValue}) to {@code topic}. */
     public static BatchValueWriter<Request> forRequests(SchemaRegistryClient registry, String topic,
                                                         boolean autoRegister) {
-        return new BatchValueWriter<>(Request.class, RequestsValue.SCHEMA, registry, topic, autoRegister);
+        return new BatchValueWriter<>(Request.class, r -> "request " + r.getRequestId(), RequestsValue.SCHEMA,
+                registry, topic, autoRegister);
     }
 
     /** Writes results-topic values ({@link ResultsValue}) to {@code topic}. */
     public static BatchValueWriter<Outcome> forOutcomes(SchemaRegistryClient registry, String topic,
                                                         boolean autoRegister) {
-        return new BatchValueWriter<>(Outcome.class, ResultsValue.SCHEMA, registry, topic, autoRegister);
+        return new BatchValueWriter<>(Outcome.class, o -> "the outcome of request " + o.getRequestId(),
+                ResultsValue.SCHEMA, registry, topic, autoRegister);
     }
 
     /**
@@ -82,7 +87,7 @@ public final class BatchValueWriter<T> {
             writer.write(item, buffer.encoder);
             buffer.encoder.flush();
         } catch (IOException | RuntimeException e) {
-            throw new SerializationException("Could not encode " + item + ": " + e, e);
+            throw new SerializationException("Could not encode " + name.apply(item) + ": " + e, e);
         }
         byte[] bytes = buffer.out.toByteArray();
         if (bytes.length > 1 << 20) {

@@ -40,18 +40,19 @@ record Reply(byte[] value, int partition) {
 
     /**
      * Sends a reply to its reply partition. When the request named none, or one the results topic
-     * does not have (a client configured for another topic size), the reply goes where the request
-     * id hashes ({@link ConsistentHashPartitioner}), as for a fire-and-forget request: a client
-     * following the whole results topic still sees it, and nothing is dead-lettered for it.
+     * does not have (a client configured for another topic size), the reply goes where its key (the
+     * request id; a batch's: the client id) hashes ({@link ConsistentHashPartitioner}), as for a
+     * fire-and-forget request: a client following the whole results topic still sees it, and
+     * nothing is dead-lettered for it.
      */
     static final class Router implements StreamPartitioner<String, Reply> {
 
         @Override
-        public Optional<Set<Integer>> partitions(String topic, String requestId, Reply reply, int numPartitions) {
+        public Optional<Set<Integer>> partitions(String topic, String key, Reply reply, int numPartitions) {
             if (reply != null && reply.partition() >= 0 && reply.partition() < numPartitions) {
                 return Optional.of(Set.of(reply.partition()));
             }
-            return Optional.of(Set.of(ConsistentHashPartitioner.partitionFor(requestId, numPartitions)));
+            return Optional.of(Set.of(ConsistentHashPartitioner.partitionFor(key, numPartitions)));
         }
     }
 }

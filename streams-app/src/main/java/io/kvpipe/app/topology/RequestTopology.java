@@ -80,11 +80,14 @@ import org.apache.kafka.streams.state.Stores;
  * Keys are UTF-8 strings, values Avro in the Confluent wire format (subject {@code <topic>-value}).
  * <ul>
  *   <li>changes: key = data key, partitioned by {@link ConsistentHashPartitioner}.</li>
- *   <li>results: key = request id, partition = the request's {@code replyTo.partition}; when the
- *       request has no {@code replyTo}, or names a partition the results topic does not have, the
- *       partition of the request id by {@link ConsistentHashPartitioner} (nothing is dead-lettered
- *       for a bad reply partition). Rejections of invalid requests are sent the same way, so also
- *       where {@code replyTo} is null.</li>
+ *   <li>results: an {@code Outcome} keyed by its request id, or an {@code OutcomeBatch} (the
+ *       outcomes one step decided for one client, for requests that asked with
+ *       {@code batchedOutcomes}) keyed by the client id; partition = the request's
+ *       {@code replyTo.partition}; when the request has no {@code replyTo}, or names a partition the
+ *       results topic does not have, the partition of the record key by
+ *       {@link ConsistentHashPartitioner} (nothing is dead-lettered for a bad reply partition).
+ *       Rejections of invalid requests are sent the same way, so also where {@code replyTo} is
+ *       null.</li>
  *   <li>dead letters: key = the original record key when it is UTF-8 text, otherwise
  *       {@code <topic>-<partition>@<offset>} of the source record (also for a key over
  *       {@code Limits.MAX_KEY_BYTES}); partitioned by {@link ConsistentHashPartitioner}. The original
@@ -110,8 +113,9 @@ import org.apache.kafka.streams.state.Stores;
  *       offset.</li>
  *   <li>Store values are Avro too: the kv store's schema is registered under
  *       {@code <application.id>-kv-changelog-value}, so the registry must accept registrations (the
- *       serializer's default); the dedup store holds each outcome as written to the results topic
- *       (its schema id is the results topic's).</li>
+ *       serializer's default); the dedup store holds each outcome as a results-topic value of
+ *       its own (the union's {@code Outcome} branch, under the results topic's schema id), whether
+ *       it was first sent alone or in a batch.</li>
  * </ul>
  */
 public final class RequestTopology {

@@ -7,6 +7,7 @@ import static io.kvpipe.app.topology.Requests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
+import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeBatch;
 import io.kvpipe.avro.OutcomeStatus;
@@ -33,6 +34,7 @@ class OutcomeBatchesTest {
 
     private Pipeline pipeline;
     private final List<String> keys = Keys.on(Keys.HERE, "k:", 3);
+    private final List<String> onThree = Keys.on(3, "k:", 2);
 
     @BeforeEach
     void start() {
@@ -102,6 +104,53 @@ class OutcomeBatchesTest {
         pipeline.sendBatch(request("old-3", put(keys.get(0), "d")), request("old-4", put(keys.get(1), "e")));
         assertThat(pipeline.results.readValuesToList()).extracting(Outcome::getRequestId)
                 .containsExactly("old-3", "old-4");
+    }
+
+    @Test
+    void transactionsDecidedInOneProtocolStepAreOneBatchAndARetryInTheSameStepGetsItsOutcomeAlone() {
+        String here = keys.get(0);
+        String here2 = keys.get(1);
+        pipeline.sendBatch(batched(request("t1", put(here, "a"), put(onThree.get(0), "b"))),
+                batched(request("t2", put(here2, "c"), put(onThree.get(1), "d"))));
+        assertThat(pipeline.resultRecords()).as("nothing before the votes").isEmpty();
+        pipeline.protocolSent();
+
+        pipeline.sendProtocolBatch(TwoPhaseCommitTest.yes("t1", 3, new KeyVersion(onThree.get(0), 1L, 3, -1L)),
+                TwoPhaseCommitTest.yes("t2", 3, new KeyVersion(onThree.get(1), 1L, 3, -1L)));
+
+        List<Pipeline.RoutedValue> records = pipeline.resultRecords();
+        assertThat(records).extracting(Pipeline.RoutedValue::key, Pipeline.RoutedValue::partition)
+                .containsExactly(tuple("client-1", REPLY_PARTITION));
+        List<Outcome> outcomes = ResultsValue.outcomes(records.get(0).value());
+        assertThat(outcomes).extracting(Outcome::getRequestId, Outcome::getStatus)
+                .containsExactly(tuple("t1", OutcomeStatus.COMMITTED), tuple("t2", OutcomeStatus.COMMITTED));
+
+        // A step that answers a request and then meets it again (a retry in the same batch): the
+        // retry finds the outcome remembered at once and gets it alone; the batch follows.
+        pipeline.sendBatch(batched(request("r1", put(here, "e"))), batched(request("r1", put(here, "e"))),
+                batched(request("r2", put(here2, "f"))));
+        List<Pipeline.RoutedValue> step = pipeline.resultRecords();
+        assertThat(step).extracting(Pipeline.RoutedValue::key).containsExactly("r1", "client-1");
+        assertThat(ResultsValue.outcomes(step.get(1).value())).extracting(Outcome::getRequestId)
+                .containsExactly("r1", "r2");
+        assertThat(step.get(0).value()).isEqualTo(ResultsValue.outcomes(step.get(1).value()).get(0));
+        assertThat(pipeline.kv().get(here).getVersion()).as("r1 applied once").isEqualTo(2L);
+    }
+
+    @Test
+    void outcomesOfAbortsAtTheDeadlineLeaveFromThePunctuationInOneBatch() {
+        pipeline.sendBatch(batched(request("t1", put(keys.get(0), "a"), put(onThree.get(0), "b"))),
+                batched(request("t2", put(keys.get(1), "c"), put(onThree.get(1), "d"))));
+        pipeline.protocolSent();
+
+        pipeline.advance(TopologySettings.DEFAULT_TRANSACTION_TIMEOUT.plusMillis(200));
+
+        List<Pipeline.RoutedValue> records = pipeline.resultRecords();
+        assertThat(records).extracting(Pipeline.RoutedValue::key).containsExactly("client-1");
+        assertThat(ResultsValue.outcomes(records.get(0).value())).extracting(Outcome::getRequestId,
+                Outcome::getReason).containsExactly(tuple("t1", RejectReason.TIMEOUT), tuple("t2", RejectReason.TIMEOUT));
+        assertThat(pipeline.protocolSent()).as("the aborts, sent by the punctuation too")
+                .extracting(m -> m.getTargetPartition()).containsExactly(3, 3);
     }
 
     @Test
