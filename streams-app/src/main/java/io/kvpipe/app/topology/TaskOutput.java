@@ -13,6 +13,7 @@ import io.kvpipe.schemas.Limits;
 import io.kvpipe.schemas.serde.BatchValueWriter;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -122,12 +123,22 @@ final class TaskOutput {
     /** Holds the outcome for its client's batch if the request asked for one, else sends it alone now. */
     private void send(Request request, byte[] body, byte[] alone, long timestamp) {
         ReplyTo replyTo = request.getReplyTo();
-        if (replyTo != null && request.getBatchedOutcomes()) {
+        if (replyTo != null && request.getBatchedOutcomes() && fitsAsKey(replyTo.getClientId())) {
             pendingOutcomes.computeIfAbsent(replyTo, r -> new ArrayList<>())
                     .add(new HeldOutcome(request.getRequestId(), body, alone));
         } else {
             forwardReply(request.getRequestId(), Reply.to(replyTo, alone), timestamp);
         }
+    }
+
+    /**
+     * Whether {@code clientId} may key a batch: no longer than a request id may be, so that a client
+     * id of any length (nothing else bounds it but the request's record) never makes a record too
+     * large to send, which would fail the task on every retry. A longer one gets its outcomes alone.
+     */
+    private static boolean fitsAsKey(String clientId) {
+        return clientId.length() <= Limits.MAX_REQUEST_ID_BYTES / 3
+                || clientId.getBytes(StandardCharsets.UTF_8).length <= Limits.MAX_REQUEST_ID_BYTES;
     }
 
     /** A results-topic record: keyed by its request id when alone, by its client's id when a batch. */

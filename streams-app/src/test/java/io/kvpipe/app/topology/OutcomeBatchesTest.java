@@ -14,6 +14,7 @@ import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
+import io.kvpipe.schemas.Limits;
 import io.kvpipe.schemas.ResultsValue;
 import java.nio.file.Path;
 import java.util.List;
@@ -151,6 +152,16 @@ class OutcomeBatchesTest {
                 Outcome::getReason).containsExactly(tuple("t1", RejectReason.TIMEOUT), tuple("t2", RejectReason.TIMEOUT));
         assertThat(pipeline.protocolSent()).as("the aborts, sent by the punctuation too")
                 .extracting(m -> m.getTargetPartition()).containsExactly(3, 3);
+    }
+
+    @Test
+    void aClientIdLongerThanARequestIdMayBeGetsItsOutcomesAlone() {
+        String longId = "c".repeat(Limits.MAX_REQUEST_ID_BYTES + 1);
+        pipeline.sendBatch(batched(withReplyTo(request("l1", put(keys.get(0), "a")), longId, 7)),
+                batched(withReplyTo(request("l2", put(keys.get(1), "b")), longId, 7)));
+
+        assertThat(pipeline.resultRecords()).extracting(Pipeline.RoutedValue::key, Pipeline.RoutedValue::partition)
+                .containsExactly(tuple("l1", 7), tuple("l2", 7));
     }
 
     @Test
