@@ -21,6 +21,7 @@ import io.kvpipe.schemas.registry.SchemaRegistryClient;
 import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.AvroSerializer;
 import io.kvpipe.schemas.serde.BatchValueWriter;
+import io.kvpipe.schemas.serde.SubjectNames;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -173,6 +174,7 @@ public final class KvClient implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
             checkRegistry(writer(registry, registryConfig, config.topics()), config);
+            learnResultsSchema(registry, config.topics());
             producer = new KafkaProducer<>(KafkaSettings.producer(config), new StringSerializer(),
                     new ByteArraySerializer());
             consumer = new KafkaConsumer<>(KafkaSettings.consumer(config), new ByteArrayDeserializer(),
@@ -195,6 +197,20 @@ public final class KvClient implements AutoCloseable {
             Topics topics) {
         Object auto = registryConfig.get(AvroSerializer.AUTO_REGISTER_SCHEMAS);
         return BatchValueWriter.forRequests(registry, topics.requests(), auto == null || Boolean.parseBoolean(auto.toString()));
+    }
+
+    /**
+     * Learns the id of the results union now, so that reading an outcome batch later needs no
+     * registry call (a batch that cannot be read leaves its requests to time out). Best effort: a
+     * pipeline of an earlier release has not registered the union, and its plain outcomes are
+     * read as they come.
+     */
+    private static void learnResultsSchema(SchemaRegistryClient registry, Topics topics) {
+        try {
+            registry.idOf(SubjectNames.of(topics.results(), false), ResultsValue.SCHEMA);
+        } catch (RuntimeException e) {
+            log.debug("the results union is not registered yet: {}", e.toString());
+        }
     }
 
     /**
