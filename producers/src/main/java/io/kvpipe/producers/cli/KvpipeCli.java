@@ -72,6 +72,10 @@ public final class KvpipeCli implements Callable<Integer> {
             description = "Client id (default: random); it also picks the reply partition.")
     String clientId;
 
+    @Option(names = "--batched-outcomes", scope = ScopeType.INHERIT,
+            description = "Ask for outcomes in batches, one results record per client and processing step (default: off).")
+    boolean batchedOutcomes;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -129,6 +133,7 @@ public final class KvpipeCli implements Callable<Integer> {
                 .topicPrefix(topicPrefix)
                 .kafkaProperties(properties)
                 .requestTimeout(timeout)
+                .batchedOutcomes(batchedOutcomes)
                 .closeTimeout(Duration.ofSeconds(Math.min(5, Math.max(1, timeout.toSeconds()))));
         if (clientId != null) {
             builder.clientId(clientId);

@@ -97,10 +97,10 @@ import org.slf4j.LoggerFactory;
  * alone is a record of its own, keyed by its routing key (a copy: by one of its keys on that
  * partition). Nothing waits to fill a batch. A batch is only transport: each request in it is
  * deduplicated, applied or rejected, and answered on its own. Each carries a reply address: this
- * client's id and its reply partition of the results topic, and asks for batched outcomes
- * ({@code Request.batchedOutcomes}). The pipeline writes each outcome to exactly that partition:
- * the outcomes one processing step decided for this client as one {@code OutcomeBatch} keyed by
- * the client id, an outcome alone keyed by its request id (see {@code ResultsValue}). A single
+ * client's id and its reply partition of the results topic. The pipeline writes each outcome to
+ * exactly that partition, keyed by its request id; with {@link KvClientConfig.Builder#batchedOutcomes}
+ * the outcomes one processing step decided for this client come as one {@code OutcomeBatch} keyed
+ * by the client id (see {@code ResultsValue}). A single
  * thread reads only that partition ({@code assign}, no consumer group, {@code read_committed}) and
  * completes the pending futures by request id; records for other clients that share the
  * partition are skipped by their key, without being decoded.
@@ -141,6 +141,7 @@ public final class KvClient implements AutoCloseable {
     private final Duration requestTimeout;
     private final Producer<String, byte[]> producer;
     private final BatchValueWriter<Request> writer;
+    private final boolean batchedOutcomes;
     /** Reads results-topic values: an {@code Outcome} or an {@code OutcomeBatch}. */
     private final Deserializer<Object> outcomes;
     private final PendingRequests pending;
@@ -242,6 +243,7 @@ public final class KvClient implements AutoCloseable {
         this.topics = config.topics();
         this.closeTimeout = config.closeTimeout();
         this.requestTimeout = config.requestTimeout();
+        this.batchedOutcomes = config.batchedOutcomes();
         this.producer = producer;
         this.writer = writer(registry, registryConfig, topics);
         this.outcomes = new AvroDeserializer<>(registry, ResultsValue.SCHEMA);
@@ -463,7 +465,7 @@ public final class KvClient implements AutoCloseable {
         Validation.requestId(requestId);
         Request request = Requests.build(requestId, replyTo, ops, System.currentTimeMillis(), timeoutMs);
         request.setFreshId(freshId);
-        request.setBatchedOutcomes(true);
+        request.setBatchedOutcomes(batchedOutcomes);
         // A transaction goes to the partition of each of its keys: participants prepare on their
         // copies without waiting for the coordinator's PREPARE (one commit fewer before the outcome).
         List<String> copyKeys = ops.subList(1, ops.size()).stream().map(Op::key).toList();

@@ -83,7 +83,7 @@ class KvpipeCliTest {
         int code = run(capture, "--bootstrap-servers", "b1:9092,b2:9092", "--config", config.toString(),
                 "put", "k", "v",
                 "--schema-registry-url", "http://registry:8081", "-X", "linger.ms=1", "--topic-prefix", "t-",
-                "--timeout", "1500ms", "--client-id", "me");
+                "--timeout", "1500ms", "--client-id", "me", "--batched-outcomes");
 
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).isEqualTo("kvpipe-cli: captured" + System.lineSeparator());
@@ -93,6 +93,7 @@ class KvpipeCliTest {
         assertThat(c.topics().requests()).isEqualTo("t-requests");
         assertThat(c.requestTimeout()).isEqualTo(Duration.ofMillis(1500));
         assertThat(c.clientId()).isEqualTo("me");
+        assertThat(c.batchedOutcomes()).isTrue();
         assertThat(c.kafkaProperties()).containsEntry("security.protocol", "PLAINTEXT").containsEntry("linger.ms", "1");
     }
 
@@ -112,6 +113,7 @@ class KvpipeCliTest {
         }
         assertThat(seen.get().topics().requests()).isEqualTo("kv-requests");
         assertThat(seen.get().requestTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(seen.get().batchedOutcomes()).isFalse();
     }
 
     @Test

@@ -137,9 +137,9 @@ class KvClientTest {
     }
 
     @Test
-    void everyRequestAsksForBatchedOutcomesAndABatchKeyedByTheClientCompletesEachOfItsRequests()
+    void withBatchedOutcomesEveryRequestAsksAndABatchKeyedByTheClientCompletesEachOfItsRequests()
             throws Exception {
-        pipeline = MockPipeline.started(b -> b.clientId("client-a").requestTimeout(LONG));
+        pipeline = MockPipeline.started(b -> b.clientId("client-a").requestTimeout(LONG).batchedOutcomes(true));
         CompletableFuture<WriteResult> put = pipeline.client.put("k", "v");
         CompletableFuture<WriteResult> cas = pipeline.client.compareAndSet("j", 2, "w");
         CompletableFuture<WriteResult> unanswered = pipeline.client.put("m", "x");
@@ -158,6 +158,15 @@ class KvClientTest {
         assertThat(cas.get(10, TimeUnit.SECONDS).reason()).contains(RejectReason.VERSION_MISMATCH);
         assertThat(unanswered).isNotDone();
         assertThat(pipeline.client.pendingRequests()).isEqualTo(1);
+    }
+
+    @Test
+    void requestsDoNotAskForBatchedOutcomesByDefault() {
+        pipeline = MockPipeline.started(LONG);
+        pipeline.client.put("k", "v");
+        pipeline.client.transaction(Op.put("a", "1"), Op.put("b", "2"));
+
+        assertThat(pipeline.sent()).isNotEmpty().allSatisfy(r -> assertThat(r.getBatchedOutcomes()).isFalse());
     }
 
     @Test
