@@ -175,7 +175,9 @@ public final class KvClient implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = null;
         try {
             checkRegistry(writer(registry, registryConfig, config.topics()), config);
-            learnResultsSchema(registry, config.topics());
+            if (config.batchedOutcomes()) {
+                learnResultsSchema(registry, config.topics());
+            }
             producer = new KafkaProducer<>(KafkaSettings.producer(config), new StringSerializer(),
                     new ByteArraySerializer());
             consumer = new KafkaConsumer<>(KafkaSettings.consumer(config), new ByteArrayDeserializer(),
@@ -201,8 +203,9 @@ public final class KvClient implements AutoCloseable {
     }
 
     /**
-     * Learns the id of the results union now, so that reading an outcome batch later needs no
-     * registry call (a batch that cannot be read leaves its requests to time out). Best effort: a
+     * Learns the id of the results union now, for a client that asks for batched outcomes, so that
+     * reading a batch later needs no registry call (a batch that cannot be read leaves its requests
+     * to time out). Best effort: a
      * pipeline of an earlier release has not registered the union, and its plain outcomes are
      * read as they come.
      */

@@ -25,7 +25,7 @@ record Reply(byte[] value, int partition) {
         return new Reply(value, partitionOf(replyTo));
     }
 
-    static int partitionOf(ReplyTo replyTo) {
+    private static int partitionOf(ReplyTo replyTo) {
         return replyTo == null ? NO_REPLY_PARTITION : replyTo.getPartition();
     }
 

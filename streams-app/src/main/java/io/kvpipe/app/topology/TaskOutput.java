@@ -83,9 +83,7 @@ final class TaskOutput {
      */
     void answer(Request request, Outcome outcome, long timestamp) {
         byte[] body = outcomes.encode(outcome);
-        byte[] alone = outcomes.single(body);
-        dedup.remember(outcome.getRequestId(), outcome.getTimestampMs(), alone);
-        send(request, body, alone, timestamp);
+        send(request, body, remember(outcome, body), timestamp);
     }
 
     /**
@@ -94,11 +92,17 @@ final class TaskOutput {
      * not say whether the client reads batches).
      */
     void answer(String requestId, ReplyTo replyTo, Outcome outcome, long timestamp) {
-        byte[] alone = outcomes.single(outcomes.encode(outcome));
-        dedup.remember(outcome.getRequestId(), outcome.getTimestampMs(), alone);
+        byte[] alone = remember(outcome, outcomes.encode(outcome));
         if (replyTo != null) {
             forwardReply(requestId, Reply.to(replyTo, alone), timestamp);
         }
+    }
+
+    /** Remembers {@code outcome} (its Avro binary {@code body}) as a value of its own; returns that value. */
+    private byte[] remember(Outcome outcome, byte[] body) {
+        byte[] alone = outcomes.single(body);
+        dedup.remember(outcome.getRequestId(), outcome.getTimestampMs(), alone);
+        return alone;
     }
 
     /** Whether an outcome of {@code requestId} is remembered at {@code nowMs}. */
