@@ -35,6 +35,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -84,6 +86,7 @@ class QueryClusterIT {
         final String id;
         final int port;
         final ProcessingLiveness liveness = new ProcessingLiveness();
+        final Stall stall = new Stall();
         final KafkaStreams streams;
         MembershipView membership;
         HeartbeatPublisher heartbeats;
@@ -103,7 +106,7 @@ class QueryClusterIT {
             // Standbys learn their store's position from the changelog only with this on.
             props.put(StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, true);
             props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 45_000);
-            this.streams = new KafkaStreams(standInTopology(liveness, registry), props);
+            this.streams = new KafkaStreams(standInTopology(liveness, registry, stall), props);
         }
 
         void start() {
@@ -121,6 +124,7 @@ class QueryClusterIT {
             toClose.add(membership);
             toClose.add(heartbeats);
             toClose.add(server);
+            toClose.add(stall::release); // first: a held stream thread would hold up the close
         }
 
         String endpoint() {
@@ -128,8 +132,40 @@ class QueryClusterIT {
         }
     }
 
-    /** The requests topic (plain strings here) materialized into kv, ticking liveness as it goes. */
-    static org.apache.kafka.streams.Topology standInTopology(ProcessingLiveness liveness, SchemaRegistryClient registry) {
+    /**
+     * Holds the stream thread inside {@code process()} on a record whose value is {@link #VALUE},
+     * as a call that hangs (a dependency that does not answer, a lock never released) would.
+     */
+    static final class Stall {
+        static final String VALUE = "stall";
+        final CountDownLatch entered = new CountDownLatch(1);
+        private final CountDownLatch released = new CountDownLatch(1);
+
+        void holdIfAsked(String value) {
+            if (!VALUE.equals(value)) {
+                return;
+            }
+            entered.countDown();
+            try {
+                if (!released.await(100, TimeUnit.SECONDS)) {
+                    throw new IllegalStateException("the stall was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        void release() {
+            released.countDown();
+        }
+    }
+
+    /**
+     * The requests topic (plain strings here) materialized into kv, ticking liveness as it goes;
+     * {@code stall} holds the thread on a record that asks for it.
+     */
+    static org.apache.kafka.streams.Topology standInTopology(ProcessingLiveness liveness, SchemaRegistryClient registry,
+            Stall stall) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.KV),
                 Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)));
@@ -148,6 +184,7 @@ class QueryClusterIT {
                     @Override
                     public void process(Record<String, String> record) {
                         liveness.tick();
+                        stall.holdIfAsked(record.value());
                         VersionedValue previous = kv.get(record.key());
                         long offset = context.recordMetadata().map(m -> m.offset()).orElse(-1L);
                         kv.put(record.key(), VersionedValue.newBuilder()
@@ -285,6 +322,68 @@ class QueryClusterIT {
         assertThat(replica.get("lag").isNumber()).as(replica.toString()).isTrue();
         JsonNode afterDeath = getJson(other, "/cluster", 200);
         assertThat(member(afterDeath, primary.id).get("status").asText()).isEqualTo("DEAD");
+    }
+
+    @Test
+    void aStreamThreadThatStopsProcessingStopsTheBeatWhileTheGroupStillCountsIt() throws Exception {
+        broker = EmbeddedKafkaBroker.start("localhost", freePort(), freePort(), dir.resolve("broker"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
+            new TopicProvisioner(admin).ensure(List.of(
+                    new TopicSpec(TOPICS.requests(), PARTITIONS, Optional.of((short) 1), Map.of()),
+                    new TopicSpec(TOPICS.heartbeats(), 1, Optional.of((short) 1), Map.of())));
+        }
+        Instance a = new Instance("app-a");
+        Instance b = new Instance("app-b");
+        a.start();
+        b.start();
+        await().atMost(Duration.ofSeconds(45)).until(() -> balanced(a) && balanced(b));
+        await().atMost(Duration.ofSeconds(15)).until(() -> aliveIn(a, a, b) && aliveIn(b, a, b));
+
+        // Two keys whose primary is a: one written and read back, then a write to the other that
+        // holds a's only stream thread in process().
+        String before = keyWithPrimaryOn(a, 0);
+        String key = keyWithPrimaryOn(a, 1);
+        RecordMetadata first = write(before, "before");
+        getJson(b, "/kv/" + before + "?position=" + first.partition() + ":" + first.offset(), 200);
+        RecordMetadata written = write(key, Stall.VALUE);
+        assertThat(a.stall.entered.await(30, TimeUnit.SECONDS)).as("a's stream thread took the stalling record").isTrue();
+
+        // a stops beating: both views see it suspected (then dead) while b stays alive.
+        await().atMost(Duration.ofSeconds(10)).until(() -> b.membership.status(a.id) != MemberStatus.ALIVE);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.membership.status(a.id) != MemberStatus.ALIVE);
+        assertThat(b.membership.status(b.id)).isEqualTo(MemberStatus.ALIVE);
+        assertThat(member(getJson(b, "/cluster", 200), a.id).get("status").asText()).isIn("SUSPECTED", "DEAD");
+        // Its consumer keeps heartbeating on its own thread, so Kafka still counts a in the group
+        // with its partitions: only our beat tells that it does nothing.
+        assertThat(a.streams.state()).isEqualTo(KafkaStreams.State.RUNNING);
+        assertThat(b.streams.queryMetadataForKey(StoreNames.KV, key, new ConsistentHashPartitioner())
+                .activeHost().port()).isEqualTo(a.port);
+        // What it still serves, it serves as stale, saying since when it has not seen its own beat.
+        JsonNode zombie = getJson(a, "/kv/" + before, 200);
+        assertThat(zombie.get("value").asText()).isEqualTo("before");
+        assertThat(zombie.get("role").asText()).isEqualTo("primary");
+        assertThat(zombie.get("stale").asBoolean()).isTrue();
+        assertThat(zombie.get("sinceOwnBeatMs").asLong()).isGreaterThanOrEqualTo(1000);
+
+        // Released, it applies the write and beats again.
+        a.stall.release();
+        await().atMost(Duration.ofSeconds(15)).until(() -> b.membership.status(a.id) == MemberStatus.ALIVE);
+        JsonNode applied = getJson(b, "/kv/" + key + "?position=" + written.partition() + ":" + written.offset(), 200);
+        assertThat(applied.get("value").asText()).isEqualTo(Stall.VALUE);
+        assertThat(applied.get("servedBy").asText()).isEqualTo(a.id);
+        assertThat(applied.get("stale").asBoolean()).isFalse();
+    }
+
+    /** The {@code nth} (from 0) of the keys "stall-0", "stall-1"... whose primary is on {@code instance}. */
+    private static String keyWithPrimaryOn(Instance instance, int nth) {
+        int found = 0;
+        for (int i = 0; ; i++) {
+            String key = "stall-" + i;
+            if (instance.streams.queryMetadataForKey(StoreNames.KV, key, new ConsistentHashPartitioner())
+                    .activeHost().port() == instance.port && found++ == nth) {
+                return key;
+            }
+        }
     }
 
     private boolean balanced(Instance instance) {
