@@ -1,5 +1,6 @@
 package io.kvpipe.app;
 
+import io.kvpipe.app.heartbeat.GroupCommits;
 import io.kvpipe.app.heartbeat.HeartbeatPublisher;
 import io.kvpipe.app.heartbeat.HeartbeatSettings;
 import io.kvpipe.app.heartbeat.ProcessingLiveness;
@@ -23,6 +24,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
@@ -37,6 +39,7 @@ public final class AppInstance implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(AppInstance.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ADMIN_CLOSE_TIMEOUT = Duration.ofSeconds(2);
 
     private final String instanceId;
     private final KafkaStreams streams;
@@ -122,13 +125,19 @@ public final class AppInstance implements AutoCloseable {
             started.push(queryServer);
 
             streams.start();
+            // For a primary's progress before its task's first commit (after a restart, until traffic).
+            Admin admin = Admin.create(environment.clientConfig());
+            AutoCloseable closeAdmin = () -> admin.close(ADMIN_CLOSE_TIMEOUT); // a fetch in flight is not worth waiting for
+            started.push(closeAdmin);
             HeartbeatPublisher heartbeats = HeartbeatPublisher.start(
                     HeartbeatSettings.of(settings.instanceId(), endpoint, pipeline.topics().heartbeats()),
-                    new StreamsLocalTasks(streams, pipeline.topics().requests(), StoreNames.KV), liveness,
+                    new StreamsLocalTasks(streams, pipeline.topics().requests(), StoreNames.KV,
+                            GroupCommits.of(admin, settings.applicationId())), liveness,
                     environment.clientConfig(), registry);
             // Closed first: an instance that is stopping stops beating at once.
             Deque<AutoCloseable> closeOrder = new ArrayDeque<>();
             closeOrder.add(heartbeats);
+            closeOrder.add(closeAdmin);
             closeOrder.add(queryServer);
             closeOrder.add(() -> streams.close(CLOSE_TIMEOUT));
             closeOrder.add(membership);

@@ -2,6 +2,7 @@ package io.kvpipe.app;
 
 import static io.kvpipe.app.EmbeddedDefaultIT.freePort;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -19,6 +20,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -81,6 +83,13 @@ class RestartIT {
         }
         assertThat(instance.restoredRecords().values()).as("a first start has nothing to restore")
                 .allMatch(n -> n == 0);
+        // What each primary reports having processed, once its task has committed it.
+        Map<Integer, Long> progress = new TreeMap<>();
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            progress.clear();
+            progress.putAll(primaryOffsets(instance.queryUrl()));
+            return progress.size() == PARTITIONS && progress.values().stream().allMatch(offset -> offset >= 0);
+        });
 
         instance.close();
         instance = null;
@@ -98,6 +107,19 @@ class RestartIT {
         assertThat(read.get("value").asText()).isEqualTo("v7");
         assertThat(read.get("version").asLong()).isEqualTo(1);
         assertThat(get(instance.queryUrl() + "/kv/acct-3").get("value").asText()).isEqualTo("10");
+        // With no traffic since, no task has committed in this run: the primaries report the
+        // group's committed progress, not "nothing processed" (-1).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertThat(primaryOffsets(instance.queryUrl())).isEqualTo(progress));
+    }
+
+    /** This instance's primaries and their offsets, as its own heartbeat reports them in /cluster. */
+    private static Map<Integer, Long> primaryOffsets(String url) throws Exception {
+        Map<Integer, Long> offsets = new TreeMap<>();
+        for (JsonNode member : get(url + "/cluster").get("instances")) {
+            member.get("primaries").forEach(p -> offsets.put(p.get("partition").asInt(), p.get("offset").asLong()));
+        }
+        return offsets;
     }
 
     private static JsonNode get(String url) throws Exception {

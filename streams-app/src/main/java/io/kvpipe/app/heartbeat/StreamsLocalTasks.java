@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
  *       topic): offset = committed offset - 1 (the last record whose processing is committed), lag =
  *       end offset - committed offset. Both move at commits, so they trail processing by up to a
  *       commit interval; under exactly-once the end offset counts transaction markers too, so the
- *       lag is approximate;
+ *       lag is approximate. Until the task's first commit (after a restart, the first record it
+ *       consumes), the committed offset is the group's ({@link GroupCommits});
  *   <li>a replica's progress from {@link KafkaStreams#allLocalStorePartitionLags()} for the store:
  *       the changelog offset restored and the changelog records still to restore. That call asks the
  *       brokers for end offsets; if it fails the lag is reported as unknown.
@@ -39,6 +40,7 @@ public final class StreamsLocalTasks implements LocalTasks {
     private final KafkaStreams streams;
     private final String sourceTopic;
     private final String storeName;
+    private final GroupCommits groupCommits;
     private volatile boolean lagFailureLogged;
 
     /**
@@ -46,9 +48,15 @@ public final class StreamsLocalTasks implements LocalTasks {
      * @param storeName the store whose changelog lag a replica reports ({@code kv})
      */
     public StreamsLocalTasks(KafkaStreams streams, String sourceTopic, String storeName) {
+        this(streams, sourceTopic, storeName, GroupCommits.none());
+    }
+
+    /** As above, with the group's commits for primaries whose task has not committed yet. */
+    public StreamsLocalTasks(KafkaStreams streams, String sourceTopic, String storeName, GroupCommits groupCommits) {
         this.streams = streams;
         this.sourceTopic = sourceTopic;
         this.storeName = storeName;
+        this.groupCommits = groupCommits;
     }
 
     @Override
@@ -93,8 +101,12 @@ public final class StreamsLocalTasks implements LocalTasks {
                 Long committed = task.committedOffsets().get(tp);
                 Long end = task.endOffsets().get(tp);
                 long c = committed == null ? -1 : committed;
+                if (c < 0) {
+                    c = groupCommits.committed(tp);
+                }
                 long offset = c > 0 ? c - 1 : -1;
-                Long lag = end != null && c >= 0 ? Math.max(0, end - c) : null;
+                // An end offset of -1 is unknown (none fetched yet), not "nothing behind".
+                Long lag = end != null && end >= 0 && c >= 0 ? Math.max(0, end - c) : null;
                 return new TaskProgress(partition, offset, lag);
             } catch (ConcurrentModificationException e) {
                 // the stream thread was changing the map: read again

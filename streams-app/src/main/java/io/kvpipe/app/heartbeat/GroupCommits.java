@@ -1,0 +1,102 @@
+package io.kvpipe.app.heartbeat;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.TopicPartition;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The offsets the application's consumer group has committed, for a primary whose task has not
+ * committed since it started. Kafka Streams learns a task's committed offsets only from the task's
+ * own commits, and a task commits only once it has consumed a record: after a restart with no
+ * traffic its progress would stay unknown. Fetched in the background, never waited for (the caller
+ * is the heartbeat, which must not stall), at most once per refresh interval, and only while asked.
+ */
+public final class GroupCommits {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupCommits.class);
+
+    /** Fetches the committed offsets of a group; completes with them or fails. */
+    @FunctionalInterface
+    public interface Fetch {
+        KafkaFuture<Map<TopicPartition, OffsetAndMetadata>> committed();
+    }
+
+    private final Fetch fetch;
+    private final long refreshMs;
+    private final LongSupplier clock;
+    private final AtomicBoolean fetching = new AtomicBoolean();
+    private volatile Map<TopicPartition, Long> offsets = Map.of();
+    private volatile long lastFetchMs;
+    private volatile boolean fetched;
+
+    GroupCommits(Fetch fetch, Duration refresh, LongSupplier clock) {
+        this.fetch = fetch;
+        this.refreshMs = refresh.toMillis();
+        this.clock = clock;
+    }
+
+    /** The group {@code groupId}'s commits, read with {@code admin} (which the caller closes). */
+    public static GroupCommits of(Admin admin, String groupId) {
+        Objects.requireNonNull(admin, "admin");
+        Objects.requireNonNull(groupId, "groupId");
+        return new GroupCommits(() -> admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
+                Duration.ofSeconds(5), System::currentTimeMillis);
+    }
+
+    /** Never knows anything: progress stays unknown until the task's own first commit. */
+    public static GroupCommits none() {
+        return new GroupCommits(null, Duration.ZERO, System::currentTimeMillis);
+    }
+
+    /**
+     * The offset the group last committed for {@code partition} (the next to consume), or -1 if
+     * not known yet; starts a fetch if the last one is older than the refresh interval.
+     */
+    public long committed(TopicPartition partition) {
+        refreshIfDue();
+        return offsets.getOrDefault(partition, -1L);
+    }
+
+    private void refreshIfDue() {
+        if (fetch == null) {
+            return;
+        }
+        long now = clock.getAsLong();
+        if ((fetched && now - lastFetchMs < refreshMs) || !fetching.compareAndSet(false, true)) {
+            return;
+        }
+        lastFetchMs = now;
+        fetched = true;
+        try {
+            fetch.committed().whenComplete((committed, error) -> {
+                try {
+                    if (error != null) {
+                        LOG.debug("Cannot read the group's committed offsets: {}", error.toString());
+                        return;
+                    }
+                    Map<TopicPartition, Long> known = new HashMap<>();
+                    committed.forEach((tp, offset) -> {
+                        if (offset != null) {
+                            known.put(tp, offset.offset());
+                        }
+                    });
+                    offsets = Map.copyOf(known);
+                } finally {
+                    fetching.set(false);
+                }
+            });
+        } catch (RuntimeException e) {
+            fetching.set(false);
+            LOG.debug("Cannot ask for the group's committed offsets: {}", e.toString());
+        }
+    }
+}
