@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListConsumerGroupOffsetsOptions;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaFuture;
 import org.apache.kafka.common.TopicPartition;
@@ -26,7 +27,7 @@ public final class GroupCommits {
 
     /** Fetches the committed offsets of a group; completes with them or fails. */
     @FunctionalInterface
-    public interface Fetch {
+    interface Fetch {
         KafkaFuture<Map<TopicPartition, OffsetAndMetadata>> committed();
     }
 
@@ -34,9 +35,12 @@ public final class GroupCommits {
     private final long refreshMs;
     private final LongSupplier clock;
     private final AtomicBoolean fetching = new AtomicBoolean();
-    private volatile Map<TopicPartition, Long> offsets = Map.of();
+    private volatile Known known; // null until a fetch answers
     private volatile long lastFetchMs;
     private volatile boolean fetched;
+
+    /** The offsets of the last fetch that answered, and when it was started. */
+    private record Known(Map<TopicPartition, Long> offsets, long fetchedAtMs) {}
 
     GroupCommits(Fetch fetch, Duration refresh, LongSupplier clock) {
         this.fetch = fetch;
@@ -48,8 +52,12 @@ public final class GroupCommits {
     public static GroupCommits of(Admin admin, String groupId) {
         Objects.requireNonNull(admin, "admin");
         Objects.requireNonNull(groupId, "groupId");
-        return new GroupCommits(() -> admin.listConsumerGroupOffsets(groupId).partitionsToOffsetAndMetadata(),
-                Duration.ofSeconds(5), System::currentTimeMillis);
+        Duration refresh = Duration.ofSeconds(5);
+        // Bounded by the refresh interval: a fetch waiting on an unreachable broker for the
+        // default minute would hold back the next ones.
+        ListConsumerGroupOffsetsOptions options = new ListConsumerGroupOffsetsOptions().timeoutMs((int) refresh.toMillis());
+        return new GroupCommits(() -> admin.listConsumerGroupOffsets(groupId, options).partitionsToOffsetAndMetadata(),
+                refresh, System::currentTimeMillis);
     }
 
     /** Never knows anything: progress stays unknown until the task's own first commit. */
@@ -59,11 +67,16 @@ public final class GroupCommits {
 
     /**
      * The offset the group last committed for {@code partition} (the next to consume), or -1 if
-     * not known yet; starts a fetch if the last one is older than the refresh interval.
+     * not known, or known only from a fetch older than two refresh intervals (the partition may
+     * have been processed elsewhere since); starts a fetch if the last one is older than one.
      */
     public long committed(TopicPartition partition) {
         refreshIfDue();
-        return offsets.getOrDefault(partition, -1L);
+        Known last = known;
+        if (last == null || clock.getAsLong() - last.fetchedAtMs() > 2 * refreshMs) {
+            return -1;
+        }
+        return last.offsets().getOrDefault(partition, -1L);
     }
 
     private void refreshIfDue() {
@@ -83,13 +96,13 @@ public final class GroupCommits {
                         LOG.debug("Cannot read the group's committed offsets: {}", error.toString());
                         return;
                     }
-                    Map<TopicPartition, Long> known = new HashMap<>();
+                    Map<TopicPartition, Long> offsets = new HashMap<>();
                     committed.forEach((tp, offset) -> {
                         if (offset != null) {
-                            known.put(tp, offset.offset());
+                            offsets.put(tp, offset.offset());
                         }
                     });
-                    offsets = Map.copyOf(known);
+                    known = new Known(Map.copyOf(offsets), now);
                 } finally {
                     fetching.set(false);
                 }

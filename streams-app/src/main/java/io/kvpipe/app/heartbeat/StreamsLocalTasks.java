@@ -101,7 +101,7 @@ public final class StreamsLocalTasks implements LocalTasks {
                 Long committed = task.committedOffsets().get(tp);
                 Long end = task.endOffsets().get(tp);
                 long c = committed == null ? -1 : committed;
-                if (c < 0) {
+                if (c < 0 && task.topicPartitions().contains(tp)) {
                     c = groupCommits.committed(tp);
                 }
                 long offset = c > 0 ? c - 1 : -1;

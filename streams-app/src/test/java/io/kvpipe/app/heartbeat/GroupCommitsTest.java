@@ -70,6 +70,22 @@ class GroupCommitsTest {
     }
 
     @Test
+    void forgetsWhatItLearnedMoreThanTwoIntervalsAgo() {
+        commits.committed(P0);
+        fetches.get(0).complete(Map.of(P0, new OffsetAndMetadata(42)));
+        now.addAndGet(10_000);
+        assertThat(commits.committed(P0)).as("exactly two intervals old").isEqualTo(42);
+        fetches.get(1).completeExceptionally(new TimeoutException("broker away"));
+        now.addAndGet(1);
+        assertThat(commits.committed(P0)).as("the partition may have moved and been processed elsewhere since")
+                .isEqualTo(-1);
+        now.addAndGet(5_000);
+        commits.committed(P0);
+        fetches.get(2).complete(Map.of(P0, new OffsetAndMetadata(50)));
+        assertThat(commits.committed(P0)).isEqualTo(50);
+    }
+
+    @Test
     void aFetchThatCannotEvenStartIsRetriedLater() {
         AtomicLong calls = new AtomicLong();
         GroupCommits failing = new GroupCommits(() -> {

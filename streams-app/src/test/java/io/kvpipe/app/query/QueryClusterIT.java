@@ -368,6 +368,8 @@ class QueryClusterIT {
         // Released, it applies the write and beats again.
         a.stall.release();
         await().atMost(Duration.ofSeconds(15)).until(() -> b.membership.status(a.id) == MemberStatus.ALIVE);
+        // (a serves a read-your-writes read only once its own view has its beat back too)
+        await().atMost(Duration.ofSeconds(15)).until(() -> a.membership.status(a.id) == MemberStatus.ALIVE);
         JsonNode applied = getJson(b, "/kv/" + key + "?position=" + written.partition() + ":" + written.offset(), 200);
         assertThat(applied.get("value").asText()).isEqualTo(Stall.VALUE);
         assertThat(applied.get("servedBy").asText()).isEqualTo(a.id);
