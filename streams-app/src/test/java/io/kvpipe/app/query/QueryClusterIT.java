@@ -212,8 +212,15 @@ class QueryClusterIT {
         }
     }
 
-    @Test
-    void readsRouteToThePrimaryAndFailOverToAReplicaWhenItsInstanceDies() throws Exception {
+    /** Two running instances of the stand-in topology, on a fresh broker. */
+    private record Cluster(Instance a, Instance b) {}
+
+    /**
+     * Starts the broker, the topics and two instances, and waits until every partition has a
+     * primary and a replica on different instances and each instance sees both alive (a primary
+     * answers fresh only once it sees its own heartbeat come back through its view).
+     */
+    private Cluster startBalanced() throws Exception {
         broker = EmbeddedKafkaBroker.start("localhost", freePort(), freePort(), dir.resolve("broker"));
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
             new TopicProvisioner(admin).ensure(List.of(
@@ -224,11 +231,16 @@ class QueryClusterIT {
         Instance b = new Instance("app-b");
         a.start();
         b.start();
-
-        // Both run, every partition has a primary and a replica, on different instances.
         await().atMost(Duration.ofSeconds(45)).until(() -> balanced(a) && balanced(b));
-        // A primary answers fresh only once it sees its own heartbeat come back through its view.
         await().atMost(Duration.ofSeconds(15)).until(() -> aliveIn(a, a, b) && aliveIn(b, a, b));
+        return new Cluster(a, b);
+    }
+
+    @Test
+    void readsRouteToThePrimaryAndFailOverToAReplicaWhenItsInstanceDies() throws Exception {
+        Cluster started = startBalanced();
+        Instance a = started.a();
+        Instance b = started.b();
 
         // A write to a key; where does it live?
         RecordMetadata written = write("user:42", "hello");
@@ -326,18 +338,9 @@ class QueryClusterIT {
 
     @Test
     void aStreamThreadThatStopsProcessingStopsTheBeatWhileTheGroupStillCountsIt() throws Exception {
-        broker = EmbeddedKafkaBroker.start("localhost", freePort(), freePort(), dir.resolve("broker"));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", broker.bootstrapServers()))) {
-            new TopicProvisioner(admin).ensure(List.of(
-                    new TopicSpec(TOPICS.requests(), PARTITIONS, Optional.of((short) 1), Map.of()),
-                    new TopicSpec(TOPICS.heartbeats(), 1, Optional.of((short) 1), Map.of())));
-        }
-        Instance a = new Instance("app-a");
-        Instance b = new Instance("app-b");
-        a.start();
-        b.start();
-        await().atMost(Duration.ofSeconds(45)).until(() -> balanced(a) && balanced(b));
-        await().atMost(Duration.ofSeconds(15)).until(() -> aliveIn(a, a, b) && aliveIn(b, a, b));
+        Cluster started = startBalanced();
+        Instance a = started.a();
+        Instance b = started.b();
 
         // Two keys whose primary is a: one written and read back, then a write to the other that
         // holds a's only stream thread in process().
