@@ -63,13 +63,7 @@ public final class ProtocolValue {
      * @throws IllegalArgumentException if {@code value} is neither a message nor a batch
      */
     public static List<ProtocolMessage> messages(Object value) {
-        if (value instanceof ProtocolMessage message) {
-            return List.of(message);
-        }
-        if (value instanceof ProtocolBatch batch) {
-            return batch.getMessages();
-        }
-        throw new IllegalArgumentException("not a txn-protocol value: "
-                + (value == null ? "null" : value.getClass().getName()));
+        return UnionValues.items(value, ProtocolMessage.class, ProtocolBatch.class, ProtocolBatch::getMessages,
+                "txn-protocol");
     }
 }

@@ -64,13 +64,6 @@ public final class RequestsValue {
      * @throws IllegalArgumentException if {@code value} is neither a {@code Request} nor a {@code RequestBatch}
      */
     public static List<Request> requests(Object value) {
-        if (value instanceof Request request) {
-            return List.of(request);
-        }
-        if (value instanceof RequestBatch batch) {
-            return batch.getRequests();
-        }
-        throw new IllegalArgumentException("not a requests-topic value: "
-                + (value == null ? "null" : value.getClass().getName()));
+        return UnionValues.items(value, Request.class, RequestBatch.class, RequestBatch::getRequests, "requests-topic");
     }
 }

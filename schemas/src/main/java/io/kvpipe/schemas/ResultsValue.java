@@ -39,13 +39,6 @@ public final class ResultsValue {
      * @throws IllegalArgumentException if {@code value} is neither an {@code Outcome} nor an {@code OutcomeBatch}
      */
     public static List<Outcome> outcomes(Object value) {
-        if (value instanceof Outcome outcome) {
-            return List.of(outcome);
-        }
-        if (value instanceof OutcomeBatch batch) {
-            return batch.getOutcomes();
-        }
-        throw new IllegalArgumentException("not a results-topic value: "
-                + (value == null ? "null" : value.getClass().getName()));
+        return UnionValues.items(value, Outcome.class, OutcomeBatch.class, OutcomeBatch::getOutcomes, "results-topic");
     }
 }
