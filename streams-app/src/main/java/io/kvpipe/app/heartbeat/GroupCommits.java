@@ -36,8 +36,7 @@ public final class GroupCommits {
     private final LongSupplier clock;
     private final AtomicBoolean fetching = new AtomicBoolean();
     private volatile Known known; // null until a fetch answers
-    private volatile long lastFetchMs;
-    private volatile boolean fetched;
+    private volatile long nextFetchMs = Long.MIN_VALUE; // the first call fetches
 
     /** The offsets of the last fetch that answered, and when it was started. */
     private record Known(Map<TopicPartition, Long> offsets, long fetchedAtMs) {}
@@ -84,11 +83,10 @@ public final class GroupCommits {
             return;
         }
         long now = clock.getAsLong();
-        if ((fetched && now - lastFetchMs < refreshMs) || !fetching.compareAndSet(false, true)) {
+        if (now < nextFetchMs || !fetching.compareAndSet(false, true)) {
             return;
         }
-        lastFetchMs = now;
-        fetched = true;
+        nextFetchMs = now + refreshMs;
         try {
             fetch.committed().whenComplete((committed, error) -> {
                 try {
