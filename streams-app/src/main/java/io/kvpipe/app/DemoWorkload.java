@@ -50,6 +50,11 @@ final class DemoWorkload {
                         + "latency p50 %.1f ms, p99 %.1f ms, max %.1f ms%n",
                 result.committed(), result.rejected(), result.failed(), result.seconds(), result.throughput(),
                 result.percentileMs(50), result.percentileMs(99), result.latencyMicros().getMaxValue() / 1000.0);
+        if (result.firstFailure() != null) {
+            out.printf(Locale.ROOT, "Demo stopped at its first failed write, %,d writes not sent: %s%n", result.notSent(),
+                    result.firstFailure().getMessage());
+            return;
+        }
         try (KvClient client = KvClient.create(config)) {
             new DemoTransfers(out).run(client, app.queryUrl(), TRANSFER_ACCOUNTS, TRANSFERS);
         }

@@ -138,6 +138,7 @@ public final class Bench {
         int recordBytes = requestBytes(settings.valueBytes());
         LoadRun.Result pipeline = LoadRun.run(clients, settings, warmUp,
                 Workload.puts(settings.keys(), settings.valueBytes()), done -> { });
+        stopIfFailed("single-key", pipeline);
         List<TransactionRun> transactions = new ArrayList<>();
         for (int size : txn.sizes()) {
             transactions.add(runTransactions(settings, txn, size, warmUp));
@@ -162,7 +163,15 @@ public final class Bench {
                 single.valueBytes());
         LoadRun.Result result = LoadRun.run(clients, new LoadRun.Settings(txn.transactions(), txn.keySpace(),
                 single.clients(), txn.inFlight(), single.valueBytes()), warmUp, workload, done -> { });
+        stopIfFailed(size + "-key transaction", result);
         return new TransactionRun(size, txn.crossShare(), result);
+    }
+
+    /** Goes no further after a run in which a request failed: see {@link LoadRun}. */
+    private static void stopIfFailed(String mode, LoadRun.Result result) {
+        if (result.firstFailure() != null) {
+            throw new BenchStoppedException(mode, result);
+        }
     }
 
     /** The size of one put request on the wire, framing included, as the client writes it. */

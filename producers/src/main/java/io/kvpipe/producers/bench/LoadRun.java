@@ -8,11 +8,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
@@ -37,11 +39,14 @@ public final class LoadRun {
 
     /**
      * What a run measured. {@code rejected} and {@code aborted} count the outcomes of those
-     * statuses, also by reason; {@code failed} the requests whose outcome is unknown.
+     * statuses, also by reason; {@code failed} the requests whose outcome is unknown. A run stops
+     * sending at the first request that fails, warm-up included: {@code firstFailure} is why (null
+     * if none failed) and {@code notSent} how many it did not send.
      */
     public record Result(long committed, long rejected, long aborted, long failed, double seconds,
             Histogram latencyMicros, long recordsWritten, long requestsWritten,
-            Map<RejectReason, Long> rejectedByReason, Map<RejectReason, Long> abortedByReason) {
+            Map<RejectReason, Long> rejectedByReason, Map<RejectReason, Long> abortedByReason, long notSent,
+            Throwable firstFailure) {
 
         /** Requests per requests-topic record the clients wrote: the average batch size. */
         public double requestsPerRecord() {
@@ -67,7 +72,10 @@ public final class LoadRun {
     private LoadRun() {}
 
     /**
-     * Runs the load and returns when every request has an outcome or has failed.
+     * Runs the load and returns when every request has an outcome or has failed. After the first
+     * failure (no outcome: a timeout, a send error, a closed client) no more are sent: a run whose
+     * requests fail measures nothing, and against an unreachable broker each would take the
+     * client's whole timeout to fail.
      *
      * @param clients makes one client per load thread (each reads its own reply partition); closed here
      * @param progress called with the number of requests finished so far, from any thread
@@ -105,6 +113,8 @@ public final class LoadRun {
         AtomicLong done = new AtomicLong();
         AtomicLong measuredFrom = new AtomicLong();
         CountDownLatch finished = new CountDownLatch(total);
+        AtomicReference<Throwable> firstFailure = new AtomicReference<>();
+        AtomicLong notSent = new AtomicLong();
         List<KvClient> opened = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
         try {
@@ -120,6 +130,12 @@ public final class LoadRun {
                     Semaphore window = new Semaphore(settings.inFlight());
                     for (int i = first; i < total; i += settings.clients()) {
                         window.acquireUninterruptibly();
+                        if (firstFailure.get() != null) {
+                            window.release();
+                            notSent.incrementAndGet();
+                            finished.countDown();
+                            continue;
+                        }
                         boolean measured = i >= warmUp;
                         long sent = System.nanoTime();
                         CompletableFuture<WriteResult> outcome;
@@ -129,6 +145,10 @@ public final class LoadRun {
                             outcome = CompletableFuture.failedFuture(e);
                         }
                         outcome.whenComplete((result, error) -> {
+                            if (error != null) {
+                                firstFailure.compareAndSet(null, error instanceof CompletionException
+                                        && error.getCause() != null ? error.getCause() : error);
+                            }
                             if (measured) {
                                 latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
                                 tally.count(error != null ? null : result);
@@ -160,7 +180,8 @@ public final class LoadRun {
             Map<RejectReason, Long> rejected = tally.rejectedByReason();
             Map<RejectReason, Long> aborted = tally.abortedByReason();
             return new Result(tally.committed(), Tally.total(rejected), Tally.total(aborted), tally.failed(), seconds,
-                    latencies.getIntervalHistogram(), records, written, rejected, aborted);
+                    latencies.getIntervalHistogram(), records, written, rejected, aborted, notSent.get(),
+                    firstFailure.get());
         } finally {
             opened.forEach(KvClient::close);
         }

@@ -1,5 +1,6 @@
 package io.kvpipe.producers.cli;
 
+import io.kvpipe.producers.bench.BenchStoppedException;
 import io.kvpipe.producers.client.KvClientException;
 import io.kvpipe.producers.client.RequestTimeoutException;
 import java.util.concurrent.CompletionException;
@@ -19,7 +20,7 @@ final class Errors {
         if (t instanceof RequestTimeoutException) {
             message = "timeout: " + t.getMessage();
         } else if (t instanceof KvClientException || t instanceof IllegalArgumentException
-                || t instanceof CliException) {
+                || t instanceof CliException || t instanceof BenchStoppedException) {
             message = t.getMessage();
         } else {
             message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": "

@@ -21,7 +21,7 @@ class BenchReportTest {
         Histogram latencies = new Histogram(3);
         latencies.recordValue(2_000);
         latencies.recordValue(9_000);
-        return new LoadRun.Result(committed, rejected, aborted, 0, seconds, latencies, 10, 1000, rejects, aborts);
+        return new LoadRun.Result(committed, rejected, aborted, 0, seconds, latencies, 10, 1000, rejects, aborts, 0, null);
     }
 
     @Test
