@@ -52,8 +52,11 @@ public final class StreamsProperties {
         props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, standbyReplicas);
         props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, streamThreads);
         props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
-        // There are no global stores; opting in now silences Streams' start-up warning about it.
+        // There are no global stores; opting in now silences Streams' start-up warning about it. The
+        // partition assignor builds its own StreamsConfig from the main consumer's settings, which
+        // would log the same warning at every start without the prefixed copy.
         props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
+        props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // Standbys track their position too, so a position-bounded read can be served by a replica.
         props.put(StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, true);
         // A task reads its requests partition and its protocol partition; their relative order does

@@ -43,6 +43,14 @@ class StreamsPropertiesTest {
     }
 
     @Test
+    void theConfigurationTheAssignorBuildsFromTheConsumersSettingsOptsInToo() {
+        // What Streams' partition assignor does; a false here is a warning in the log at every start.
+        StreamsConfig assignors = new StreamsConfig(mainConsumer(resolve(Map.of())));
+
+        assertThat(assignors.getBoolean(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG)).isTrue();
+    }
+
+    @Test
     void theApplicationsUnprefixedSettingsWinOverPrefixedDefaults() {
         // Streams ranks a prefixed setting above an unprefixed one, so a prefixed default would
         // silently override what the application set for every client.
