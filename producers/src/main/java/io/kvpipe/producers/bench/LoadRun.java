@@ -73,7 +73,8 @@ public final class LoadRun {
 
     /**
      * Runs the load and returns when every request has an outcome or has failed. After the first
-     * failure (no outcome: a timeout, a send error, a closed client) no more are sent: a run whose
+     * failure (no outcome: a timeout, a send error, a closed client) each client sends at most one
+     * more (one it was already sending) and then none: a run whose
      * requests fail measures nothing, and against an unreachable broker each would take the
      * client's whole timeout to fail.
      *
@@ -145,21 +146,25 @@ public final class LoadRun {
                             outcome = CompletableFuture.failedFuture(e);
                         }
                         outcome.whenComplete((result, error) -> {
-                            if (error != null) {
-                                firstFailure.compareAndSet(null, error instanceof CompletionException
-                                        && error.getCause() != null ? error.getCause() : error);
+                            try {
+                                if (error != null) {
+                                    firstFailure.compareAndSet(null, error instanceof CompletionException
+                                            && error.getCause() != null ? error.getCause() : error);
+                                }
+                                if (measured) {
+                                    latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
+                                    tally.count(error != null ? null : result);
+                                }
+                                window.release();
+                                long n = done.incrementAndGet();
+                                if (n == warmUp) {
+                                    measuredFrom.set(System.nanoTime());
+                                }
+                                progress.accept(n);
+                            } finally {
+                                // Whatever the callback above throws, the run must still end.
+                                finished.countDown();
                             }
-                            if (measured) {
-                                latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
-                                tally.count(error != null ? null : result);
-                            }
-                            window.release();
-                            long n = done.incrementAndGet();
-                            if (n == warmUp) {
-                                measuredFrom.set(System.nanoTime());
-                            }
-                            progress.accept(n);
-                            finished.countDown();
                         });
                     }
                 }, "load-" + c);

@@ -32,7 +32,7 @@ class BenchStopIT {
         config = KvClientConfig.builder()
                 .bootstrapServers(cluster.bootstrapServers())
                 .schemaRegistryUrl(registry.url())
-                .requestTimeout(Duration.ofSeconds(2))
+                .requestTimeout(Duration.ofSeconds(5))
                 .closeTimeout(Duration.ofSeconds(2))
                 .build();
     }

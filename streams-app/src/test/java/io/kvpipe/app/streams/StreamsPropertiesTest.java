@@ -68,8 +68,9 @@ class StreamsPropertiesTest {
 
     @Test
     void theApplicationsPrefixedSettingsWinToo() {
-        StreamsConfig config = resolve(Map.of(StreamsConfig.consumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG), "250",
-                StreamsConfig.mainConsumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "20000"));
+        // Under the very keys the defaults use: the application's value must not be overwritten.
+        StreamsConfig config = resolve(Map.of(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG),
+                "250", StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), "20000"));
 
         Map<String, Object> consumer = mainConsumer(config);
         assertThat(consumer.get(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG)).isEqualTo("250");
