@@ -52,8 +52,7 @@ final class DemoWorkload {
                 result.percentileMs(50), result.percentileMs(99), result.latencyMicros().getMaxValue() / 1000.0);
         if (result.firstFailure() != null) {
             out.printf(Locale.ROOT, "Demo stopped at its first failed write, %,d writes not sent: %s%n", result.notSent(),
-                    result.firstFailure().getMessage() != null ? result.firstFailure().getMessage()
-                            : result.firstFailure().getClass().getSimpleName());
+                    result.failureMessage());
             return;
         }
         try (KvClient client = KvClient.create(config)) {

@@ -7,17 +7,8 @@ package io.kvpipe.producers.bench;
 public final class BenchStoppedException extends RuntimeException {
 
     BenchStoppedException(String mode, LoadRun.Result result) {
-        super("bench stopped: a request of the " + mode + " run failed (" + describe(result.firstFailure()) + "); "
+        super("bench stopped: a request of the " + mode + " run failed (" + result.failureMessage() + "); "
                 + result.notSent() + " requests of that run were not sent. Is the pipeline (the streams app) running"
                 + " on this broker?", result.firstFailure());
-    }
-
-    private static String describe(Throwable failure) {
-        Throwable t = failure;
-        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
-        return message.replaceAll("\\s*\\R\\s*", " ");
     }
 }

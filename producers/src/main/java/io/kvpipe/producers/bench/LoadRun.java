@@ -48,6 +48,15 @@ public final class LoadRun {
             Map<RejectReason, Long> rejectedByReason, Map<RejectReason, Long> abortedByReason, long notSent,
             Throwable firstFailure) {
 
+        /** Why the first failed request failed, on one line: its message, else its type; null if none failed. */
+        public String failureMessage() {
+            if (firstFailure == null) {
+                return null;
+            }
+            String message = firstFailure.getMessage();
+            return message == null ? firstFailure.getClass().getSimpleName() : message.replaceAll("\\s*\\R\\s*", " ");
+        }
+
         /** Requests per requests-topic record the clients wrote: the average batch size. */
         public double requestsPerRecord() {
             return recordsWritten == 0 ? 0 : (double) requestsWritten / recordsWritten;
@@ -70,6 +79,15 @@ public final class LoadRun {
     }
 
     private LoadRun() {}
+
+    /** What a dependent future's {@link CompletionException} wraps: the failure itself. */
+    private static Throwable unwrapped(Throwable error) {
+        Throwable t = error;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
 
     /**
      * Runs the load and returns when every request has an outcome or has failed. After the first
@@ -148,8 +166,7 @@ public final class LoadRun {
                         outcome.whenComplete((result, error) -> {
                             try {
                                 if (error != null) {
-                                    firstFailure.compareAndSet(null, error instanceof CompletionException
-                                            && error.getCause() != null ? error.getCause() : error);
+                                    firstFailure.compareAndSet(null, unwrapped(error));
                                 }
                                 if (measured) {
                                     latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
