@@ -41,8 +41,8 @@ public final class Bench {
     }
 
     /** What one run measured. */
-    public record Report(LoadRun.Settings settings, int recordBytes, LoadRun.Result pipeline, double rawRecordsPerSecond,
-            double peerRecordsPerSecond, List<TransactionRun> transactions) {
+    public record Report(LoadRun.Settings settings, int recordBytes, boolean batchedOutcomes, LoadRun.Result pipeline,
+            double rawRecordsPerSecond, double peerRecordsPerSecond, List<TransactionRun> transactions) {
 
         public Report {
             transactions = List.copyOf(transactions);
@@ -79,12 +79,12 @@ public final class Bench {
                             + "\"committed\":%d,\"rejected\":%d,\"failed\":%d,\"throughput_ops_s\":%.1f,"
                             + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,"
                             + "\"raw_producer_records_s\":%.1f,\"peer_streams_records_s\":%.1f,"
-                            + "\"ratio_vs_raw\":%.4f,\"ratio_vs_peer\":%.4f,\"requests_per_record\":%.1f}",
+                            + "\"ratio_vs_raw\":%.4f,\"ratio_vs_peer\":%.4f,\"requests_per_record\":%.1f,\"batched_outcomes\":%b}",
                     settings.requests(), settings.keys(), settings.clients(), recordBytes, pipeline.committed(),
                     pipeline.rejected(), pipeline.failed(), pipeline.throughput(), pipeline.percentileMs(50),
                     pipeline.percentileMs(99), pipeline.percentileMs(99.9), pipeline.latencyMicros().getMaxValue() / 1000.0,
                     rawRecordsPerSecond, peerRecordsPerSecond, pipeline.throughput() / rawRecordsPerSecond,
-                    pipeline.throughput() / peerRecordsPerSecond, pipeline.requestsPerRecord());
+                    pipeline.throughput() / peerRecordsPerSecond, pipeline.requestsPerRecord(), batchedOutcomes);
         }
 
         public String toTable() {
@@ -97,11 +97,12 @@ public final class Bench {
 
         private String singleTable() {
             return String.format(Locale.ROOT, """
-                    %d requests over %d keys from %d clients, %d-byte requests
+                    %d requests over %d keys from %d clients, %d-byte requests, %s
                       pipeline (end to end)   %10.0f ops/s   p50 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   (%d committed, %d rejected, %d failed; %.1f requests per record)
                       raw producer            %10.0f records/s   pipeline = %.3f of it
                       peer Streams EOS app    %10.0f records/s   pipeline = %.3f of it""",
-                    settings.requests(), settings.keys(), settings.clients(), recordBytes, pipeline.throughput(),
+                    settings.requests(), settings.keys(), settings.clients(), recordBytes,
+                    batchedOutcomes ? "outcomes in batches" : "one outcome record each", pipeline.throughput(),
                     pipeline.percentileMs(50), pipeline.percentileMs(99), pipeline.percentileMs(99.9),
                     pipeline.committed(), pipeline.rejected(), pipeline.failed(), pipeline.requestsPerRecord(),
                     rawRecordsPerSecond,
@@ -153,7 +154,7 @@ public final class Bench {
                 recordBytes);
         double peer = PeerStreamsRun.run(kafka, runId, partitions, warmUp, settings.requests(), settings.keys(),
                 recordBytes);
-        return new Report(settings, recordBytes, pipeline, raw, peer, transactions);
+        return new Report(settings, recordBytes, config.batchedOutcomes(), pipeline, raw, peer, transactions);
     }
 
     /** One transaction mode: {@code size}-key transactions, after as many unmeasured as {@code warmUp}. */

@@ -26,12 +26,14 @@ class BenchReportTest {
 
     @Test
     void withoutTransactionModesTheJsonIsTheSingleKeyFigures() throws Exception {
-        Bench.Report report = new Bench.Report(SETTINGS, 150, result(1000, 0, 0, 0.5, Map.of(), Map.of()), 4000, 3000,
+        Bench.Report report = new Bench.Report(SETTINGS, 150, true, result(1000, 0, 0, 0.5, Map.of(), Map.of()), 4000, 3000,
                 List.of());
         JsonNode json = JSON.readTree(report.toJson());
         assertThat(json.get("throughput_ops_s").asDouble()).isEqualTo(2000.0);
         assertThat(json.get("ratio_vs_raw").asDouble()).isEqualTo(0.5);
         assertThat(json.get("ratio_vs_peer").asDouble()).isEqualTo(0.6667);
+        assertThat(json.get("batched_outcomes").asBoolean()).isTrue();
+        assertThat(report.toTable()).contains("150-byte requests, outcomes in batches");
         assertThat(json.fieldNames()).toIterable().contains("p50_ms", "p99_ms", "raw_producer_records_s",
                 "peer_streams_records_s").noneMatch(name -> name.startsWith("txn") || name.startsWith("ratio_txn"));
     }
@@ -42,7 +44,7 @@ class BenchReportTest {
                 Map.of(RejectReason.LOCK_CONFLICT, 9L, RejectReason.TIMEOUT, 1L)));
         TransactionRun txn4 = new TransactionRun(4, 0.5, result(0, 1000, 0, 2.0,
                 Map.of(RejectReason.INVALID_REQUEST, 1000L), Map.of()));
-        Bench.Report report = new Bench.Report(SETTINGS, 150, result(1000, 0, 0, 0.5, Map.of(), Map.of()), 4000, 3000,
+        Bench.Report report = new Bench.Report(SETTINGS, 150, false, result(1000, 0, 0, 0.5, Map.of(), Map.of()), 4000, 3000,
                 List.of(txn2, txn4));
 
         JsonNode json = JSON.readTree(report.toJson());
@@ -64,7 +66,8 @@ class BenchReportTest {
         assertThat(json.get("ratio_txn2_vs_single").asDouble()).isEqualTo(0.495);
         assertThat(json.get("ratio_txn4_vs_single").asDouble()).isZero();
 
-        assertThat(report.toTable()).contains("2-key txns, 100% cross", "[LOCK_CONFLICT 9, TIMEOUT 1]",
+        assertThat(json.get("batched_outcomes").asBoolean()).isFalse();
+        assertThat(report.toTable()).contains("one outcome record each", "2-key txns, 100% cross", "[LOCK_CONFLICT 9, TIMEOUT 1]",
                 "4-key txns, 50% cross", "= 0.495 of single-key writes");
     }
 
