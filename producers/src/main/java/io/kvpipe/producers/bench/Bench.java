@@ -79,12 +79,13 @@ public final class Bench {
                             + "\"committed\":%d,\"rejected\":%d,\"failed\":%d,\"throughput_ops_s\":%.1f,"
                             + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,"
                             + "\"raw_producer_records_s\":%.1f,\"peer_streams_records_s\":%.1f,"
-                            + "\"ratio_vs_raw\":%.4f,\"ratio_vs_peer\":%.4f,\"requests_per_record\":%.1f,\"batched_outcomes\":%b}",
+                            + "\"ratio_vs_raw\":%.4f,\"ratio_vs_peer\":%.4f,\"requests_per_record\":%.1f,\"batched_outcomes\":%b,%s}",
                     settings.requests(), settings.keys(), settings.clients(), recordBytes, pipeline.committed(),
                     pipeline.rejected(), pipeline.failed(), pipeline.throughput(), pipeline.percentileMs(50),
                     pipeline.percentileMs(99), pipeline.percentileMs(99.9), pipeline.latencyMicros().getMaxValue() / 1000.0,
                     rawRecordsPerSecond, peerRecordsPerSecond, pipeline.throughput() / rawRecordsPerSecond,
-                    pipeline.throughput() / peerRecordsPerSecond, pipeline.requestsPerRecord(), batchedOutcomes);
+                    pipeline.throughput() / peerRecordsPerSecond, pipeline.requestsPerRecord(), batchedOutcomes,
+                    pipeline.splitJson());
         }
 
         public String toTable() {
@@ -99,12 +100,14 @@ public final class Bench {
             return String.format(Locale.ROOT, """
                     %d requests over %d keys from %d clients, %d-byte requests, %s
                       pipeline (end to end)   %10.0f ops/s   p50 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   (%d committed, %d rejected, %d failed; %.1f requests per record)
+                        of which (p50)        %d ms to the step that decided the outcome, %d ms from it back (its commit included)
                       raw producer            %10.0f records/s   pipeline = %.3f of it
                       peer Streams EOS app    %10.0f records/s   pipeline = %.3f of it""",
                     settings.requests(), settings.keys(), settings.clients(), recordBytes,
                     batchedOutcomes ? "outcomes in batches" : "one outcome record each", pipeline.throughput(),
                     pipeline.percentileMs(50), pipeline.percentileMs(99), pipeline.percentileMs(99.9),
                     pipeline.committed(), pipeline.rejected(), pipeline.failed(), pipeline.requestsPerRecord(),
+                    pipeline.untilDecidedMs(50), pipeline.afterDecidedMs(50),
                     rawRecordsPerSecond,
                     pipeline.throughput() / rawRecordsPerSecond, peerRecordsPerSecond,
                     pipeline.throughput() / peerRecordsPerSecond);

@@ -5,6 +5,7 @@ import io.kvpipe.producers.client.RejectReason;
 import io.kvpipe.producers.client.WriteResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -44,7 +45,7 @@ public final class LoadRun {
      * if none failed) and {@code notSent} how many it did not send.
      */
     public record Result(long committed, long rejected, long aborted, long failed, double seconds,
-            Histogram latencyMicros, long recordsWritten, long requestsWritten,
+            Histogram latencyMicros, LatencySplit split, long recordsWritten, long requestsWritten,
             Map<RejectReason, Long> rejectedByReason, Map<RejectReason, Long> abortedByReason, long notSent,
             Throwable firstFailure) {
 
@@ -75,6 +76,44 @@ public final class LoadRun {
         /** A latency percentile in milliseconds. */
         public double percentileMs(double percentile) {
             return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
+        }
+
+        /** A percentile of the time from the send to the deciding step, in milliseconds (see {@link LatencySplit}). */
+        public long untilDecidedMs(double percentile) {
+            return split.untilDecidedMs().getValueAtPercentile(percentile);
+        }
+
+        /** A percentile of the time from the deciding step to the outcome's arrival, in milliseconds. */
+        public long afterDecidedMs(double percentile) {
+            return split.afterDecidedMs().getValueAtPercentile(percentile);
+        }
+
+        /** The split's percentiles as JSON fields, without braces. */
+        String splitJson() {
+            return String.format(Locale.ROOT, "\"until_decided_p50_ms\":%d,\"until_decided_p99_ms\":%d,"
+                            + "\"after_decided_p50_ms\":%d,\"after_decided_p99_ms\":%d", untilDecidedMs(50),
+                    untilDecidedMs(99), afterDecidedMs(50), afterDecidedMs(99));
+        }
+    }
+
+    /**
+     * Where the latency of the measured requests that got an outcome went, by the outcome's own
+     * time stamp (when the pipeline's step decided it): from the send to that step, and from it to
+     * the outcome's arrival here, the commit that makes it visible included. Milliseconds, each side
+     * on its own machine's wall clock: on one machine (the embedded default) the two add up to the
+     * latency; across machines their clocks' skew moves time from one to the other (clamped at 0).
+     */
+    public record LatencySplit(Histogram untilDecidedMs, Histogram afterDecidedMs) {
+
+        /** The longest part recorded; longer ones count as this. */
+        static final long MAX_MS = TimeUnit.MINUTES.toMillis(5);
+
+        static LatencySplit empty() {
+            return new LatencySplit(new Histogram(MAX_MS, 3), new Histogram(MAX_MS, 3));
+        }
+
+        static long clamped(long ms) {
+            return Math.min(MAX_MS, Math.max(0, ms));
         }
     }
 
@@ -128,6 +167,8 @@ public final class LoadRun {
         }
         int total = Math.addExact(warmUp, settings.requests());
         Recorder latencies = new Recorder(TimeUnit.MINUTES.toMicros(5), 3);
+        Recorder untilDecided = new Recorder(LatencySplit.MAX_MS, 3);
+        Recorder afterDecided = new Recorder(LatencySplit.MAX_MS, 3);
         Tally tally = new Tally();
         AtomicLong done = new AtomicLong();
         AtomicLong measuredFrom = new AtomicLong();
@@ -157,6 +198,7 @@ public final class LoadRun {
                         }
                         boolean measured = i >= warmUp;
                         long sent = System.nanoTime();
+                        long sentWallMs = System.currentTimeMillis();
                         CompletableFuture<WriteResult> outcome;
                         try {
                             outcome = workload.send(client, i, random);
@@ -171,6 +213,11 @@ public final class LoadRun {
                                 if (measured) {
                                     latencies.recordValue(Math.max(1, (System.nanoTime() - sent) / 1000));
                                     tally.count(error != null ? null : result);
+                                    if (result != null) {
+                                        long decided = result.timestampMs();
+                                        untilDecided.recordValue(LatencySplit.clamped(decided - sentWallMs));
+                                        afterDecided.recordValue(LatencySplit.clamped(System.currentTimeMillis() - decided));
+                                    }
                                 }
                                 window.release();
                                 long n = done.incrementAndGet();
@@ -202,7 +249,9 @@ public final class LoadRun {
             Map<RejectReason, Long> rejected = tally.rejectedByReason();
             Map<RejectReason, Long> aborted = tally.abortedByReason();
             return new Result(tally.committed(), Tally.total(rejected), Tally.total(aborted), tally.failed(), seconds,
-                    latencies.getIntervalHistogram(), records, written, rejected, aborted, notSent.get(),
+                    latencies.getIntervalHistogram(),
+                    new LatencySplit(untilDecided.getIntervalHistogram(), afterDecided.getIntervalHistogram()), records,
+                    written, rejected, aborted, notSent.get(),
                     firstFailure.get());
         } finally {
             opened.forEach(KvClient::close);

@@ -25,12 +25,12 @@ public record TransactionRun(int size, double crossShare, LoadRun.Result result)
         return String.format(Locale.ROOT, "{\"transactions\":%d,\"keys_per_txn\":%d,\"cross_share\":%.2f,"
                         + "\"throughput_txn_s\":%.1f,\"key_writes_s\":%.1f,\"p50_ms\":%.3f,\"p99_ms\":%.3f,"
                         + "\"p999_ms\":%.3f,\"max_ms\":%.3f,\"committed\":%d,\"rejected\":%d,\"aborted\":%d,"
-                        + "\"failed\":%d,\"aborts_by_reason\":%s,\"rejects_by_reason\":%s,\"requests_per_record\":%.1f}",
+                        + "\"failed\":%d,\"aborts_by_reason\":%s,\"rejects_by_reason\":%s,\"requests_per_record\":%.1f,%s}",
                 result.committed() + result.rejected() + result.aborted() + result.failed(), size, crossShare,
                 throughput(), throughput() * size, result.percentileMs(50), result.percentileMs(99),
                 result.percentileMs(99.9), result.latencyMicros().getMaxValue() / 1000.0, result.committed(),
                 result.rejected(), result.aborted(), result.failed(), json(result.abortedByReason()),
-                json(result.rejectedByReason()), result.requestsPerRecord());
+                json(result.rejectedByReason()), result.requestsPerRecord(), result.splitJson());
     }
 
     String toTableLine(double singleThroughput) {

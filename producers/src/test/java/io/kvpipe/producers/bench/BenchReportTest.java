@@ -21,7 +21,11 @@ class BenchReportTest {
         Histogram latencies = new Histogram(3);
         latencies.recordValue(2_000);
         latencies.recordValue(9_000);
-        return new LoadRun.Result(committed, rejected, aborted, 0, seconds, latencies, 10, 1000, rejects, aborts, 0, null);
+        LoadRun.LatencySplit split = LoadRun.LatencySplit.empty();
+        split.untilDecidedMs().recordValue(3);
+        split.afterDecidedMs().recordValue(5);
+        return new LoadRun.Result(committed, rejected, aborted, 0, seconds, latencies, split, 10, 1000, rejects, aborts, 0,
+                null);
     }
 
     @Test
@@ -33,6 +37,8 @@ class BenchReportTest {
         assertThat(json.get("ratio_vs_raw").asDouble()).isEqualTo(0.5);
         assertThat(json.get("ratio_vs_peer").asDouble()).isEqualTo(0.6667);
         assertThat(json.get("batched_outcomes").asBoolean()).isTrue();
+        assertThat(json.get("until_decided_p50_ms").asLong()).isEqualTo(3);
+        assertThat(json.get("after_decided_p99_ms").asLong()).isEqualTo(5);
         assertThat(report.toTable()).contains("150-byte requests, outcomes in batches");
         assertThat(json.fieldNames()).toIterable().contains("p50_ms", "p99_ms", "raw_producer_records_s",
                 "peer_streams_records_s").noneMatch(name -> name.startsWith("txn") || name.startsWith("ratio_txn"));
@@ -59,6 +65,7 @@ class BenchReportTest {
         assertThat(two.get("aborts_by_reason").get("TIMEOUT").asLong()).isEqualTo(1);
         assertThat(two.get("p50_ms").asDouble()).isEqualTo(2.0);
         assertThat(two.get("p99_ms").asDouble()).isBetween(8.99, 9.01);
+        assertThat(two.get("after_decided_p50_ms").asLong()).isEqualTo(5);
         JsonNode four = json.get("txn4");
         assertThat(four.get("throughput_txn_s").asDouble()).isZero();
         assertThat(four.get("cross_share").asDouble()).isEqualTo(0.5);
