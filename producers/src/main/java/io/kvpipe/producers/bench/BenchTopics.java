@@ -38,6 +38,23 @@ final class BenchTopics {
         }
     }
 
+    /**
+     * Deletes a run's topics once it has measured them, so that repeated benches do not fill the
+     * brokers' disks (on the embedded default, {@code ./data}: a default run writes some 150 MB of
+     * scratch records). Best effort: a topic that cannot be deleted is named on standard error and
+     * the run's figures stand.
+     */
+    static void delete(Map<String, Object> clientConfig, List<String> names) {
+        try (Admin admin = Admin.create(clientConfig)) {
+            admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            System.err.println("kvpipe bench: could not delete its scratch topics " + names + ": " + e);
+        }
+    }
+
     static void create(Map<String, Object> clientConfig, int partitions, String... names) throws Exception {
         try (Admin admin = Admin.create(clientConfig)) {
             admin.createTopics(java.util.Arrays.stream(names)

@@ -50,7 +50,18 @@ final class PeerStreamsRun {
             int keys, int recordBytes) throws Exception {
         String input = "bench-peer-in-" + runId;
         String output = "bench-peer-out-" + runId;
+        String applicationId = "bench-peer-" + runId;
         BenchTopics.create(clientConfig, partitions, input, output);
+        try {
+            return measure(clientConfig, input, output, applicationId, partitions, warmUp, records, keys, recordBytes);
+        } finally {
+            // The app is closed by now; its changelog is named after it, as Kafka Streams names them.
+            BenchTopics.delete(clientConfig, List.of(input, output, applicationId + "-" + STORE + "-changelog"));
+        }
+    }
+
+    private static double measure(Map<String, Object> clientConfig, String input, String output, String applicationId,
+            int partitions, int warmUp, int records, int keys, int recordBytes) throws Exception {
         RawProducerRun.write(clientConfig, input, warmUp, keys, recordBytes, "peer input");
 
         StreamsBuilder builder = new StreamsBuilder();
@@ -62,7 +73,7 @@ final class PeerStreamsRun {
         Path stateDir = Files.createTempDirectory("kvpipe-bench-peer");
         Properties props = new Properties();
         props.putAll(clientConfig);
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-peer-" + runId);
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

@@ -1,6 +1,7 @@
 package io.kvpipe.producers.bench;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -23,7 +24,11 @@ final class RawProducerRun {
     static double run(Map<String, Object> clientConfig, String topic, int partitions, int records, int keys,
             int recordBytes) throws Exception {
         BenchTopics.create(clientConfig, partitions, topic);
-        return records / write(clientConfig, topic, records, keys, recordBytes, "raw producer");
+        try {
+            return records / write(clientConfig, topic, records, keys, recordBytes, "raw producer");
+        } finally {
+            BenchTopics.delete(clientConfig, List.of(topic));
+        }
     }
 
     /**
