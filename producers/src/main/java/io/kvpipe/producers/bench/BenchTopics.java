@@ -40,7 +40,7 @@ final class BenchTopics {
 
     /**
      * Deletes a run's topics once it has measured them, so that repeated benches do not fill the
-     * brokers' disks (on the embedded default, {@code ./data}: a default run writes some 150 MB of
+     * brokers' disks (on the embedded default, {@code ./data}: a default run writes about 140 MB of
      * scratch records). Best effort: a topic that cannot be deleted is named on standard error and
      * the run's figures stand.
      */
