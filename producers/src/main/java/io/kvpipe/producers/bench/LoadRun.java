@@ -108,10 +108,6 @@ public final class LoadRun {
         /** The longest part recorded; longer ones count as this. */
         static final long MAX_MS = TimeUnit.MINUTES.toMillis(5);
 
-        static LatencySplit empty() {
-            return new LatencySplit(new Histogram(MAX_MS, 3), new Histogram(MAX_MS, 3));
-        }
-
         static long clamped(long ms) {
             return Math.min(MAX_MS, Math.max(0, ms));
         }

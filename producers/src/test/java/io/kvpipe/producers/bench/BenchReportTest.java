@@ -21,7 +21,7 @@ class BenchReportTest {
         Histogram latencies = new Histogram(3);
         latencies.recordValue(2_000);
         latencies.recordValue(9_000);
-        LoadRun.LatencySplit split = LoadRun.LatencySplit.empty();
+        LoadRun.LatencySplit split = new LoadRun.LatencySplit(new Histogram(3), new Histogram(3));
         split.untilDecidedMs().recordValue(3);
         split.afterDecidedMs().recordValue(5);
         return new LoadRun.Result(committed, rejected, aborted, 0, seconds, latencies, split, 10, 1000, rejects, aborts, 0,
