@@ -232,6 +232,34 @@ class ReplicatedStateIT {
     }
 
     @Test
+    void thePersistentStoresHaveChangelogsWhoseSegmentsRollSoonEnoughToBeCompactedOrDeleted() throws Exception {
+        // The broker compacts and deletes only closed segments: with Kafka's 1 GiB default a kv
+        // changelog kept up to a gigabyte of overwritten values per partition, and the dedup one
+        // every outcome until its segment filled, whatever the retention.
+        String mib64 = Integer.toString(64 * 1024 * 1024);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                environment.bootstrapServers()))) {
+            Config kv = changelogConfig(admin, StoreNames.KV);
+            assertThat(kv.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
+            assertThat(kv.get(TopicConfig.SEGMENT_BYTES_CONFIG).value()).isEqualTo(mib64);
+            for (String store : List.of(StoreNames.DEDUP, StoreNames.DECISIONS)) {
+                Config config = changelogConfig(admin, store);
+                assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(store).isEqualTo("compact,delete");
+                assertThat(config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value()).as(store).isEqualTo(mib64);
+                assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).value()).as(store).isEqualTo("3600000");
+                // Kafka Streams' own retention (the store's and a day's margin) is kept.
+                assertThat(Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value())).as(store)
+                        .isGreaterThan(Duration.ofDays(1).toMillis());
+            }
+        }
+    }
+
+    private static Config changelogConfig(Admin admin, String store) throws Exception {
+        ConfigResource topic = new ConfigResource(ConfigResource.Type.TOPIC, "kv-app-" + store + "-changelog");
+        return admin.describeConfigs(List.of(topic)).all().get(30, TimeUnit.SECONDS).get(topic);
+    }
+
+    @Test
     void theDemoTransfersKeepTheSumOfTheBalancesAcrossPartitions() throws Exception {
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
 

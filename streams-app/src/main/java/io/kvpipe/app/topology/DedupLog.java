@@ -55,7 +55,8 @@ final class DedupLog {
     static StoreBuilder<WindowStore<String, byte[]>> storeBuilder(String name, Duration retention) {
         return Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(name, retention.plusMillis(1), WINDOW, false),
-                Serdes.String(), Serdes.ByteArray());
+                Serdes.String(), Serdes.ByteArray())
+                .withLoggingEnabled(PersistentChangelog.WINDOWED);
     }
 
     /**

@@ -148,7 +148,8 @@ public final class RequestTopology {
         // change the same state (which is what makes the task one participant).
         topology.addProcessor(PROCESSOR, () -> new TaskProcessor(settings), SOURCE, PROTOCOL_SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.KV),
-                Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry)), PROCESSOR);
+                Serdes.String(), AvroSerde.forValues(VersionedValue.class, registry))
+                .withLoggingEnabled(PersistentChangelog.KV), PROCESSOR);
         topology.addStateStore(DedupLog.storeBuilder(settings.dedupRetention()), PROCESSOR);
         // Locks and undecided transactions are small (what is in flight) and touched several times
         // per transaction: in memory, changelogged like the rest, instead of RocksDB, whose memtable
