@@ -6,7 +6,7 @@ package io.kvpipe.schemas;
  * <ul>
  *   <li>by offset, {@code <partition>:<offset>} (e.g. {@code 3:1042}): the requests-topic partition
  *       and offset whose processing wrote the key ({@code KeyVersion.partition}, {@code
- *       KeyVersion.offset}); the store must have applied that offset (an IQv2 position bound).
+ *       KeyVersion.offset}); the store must have applied that offset (whatever key the read is for).
  *   <li>by version, {@code <partition>:v<version>} (e.g. {@code 3:v7}): the store must hold the key
  *       read at a version of at least this (an absent key counts as version 0). For a commit whose
  *       {@code KeyVersion.offset} is -1: nothing was written at a known offset (a check, a delete

@@ -79,7 +79,7 @@ public final class QueryServer implements AutoCloseable {
         HttpForwarder forwarder = new HttpForwarder(settings.instanceId(), settings.forwardTimeout());
         this.reader = new KvReader(settings.instanceId(),
                 new StreamsKeyLocator(streams, settings.storeName(), settings.partitioner()), router,
-                new StreamsLocalStore(streams, settings.storeName(), settings.topics().requests()),
+                new StreamsLocalStore(streams, settings.storeName()),
                 forwarder, OwnHeartbeat.of(membership, settings.instanceId()));
         this.txns = new TxnReader(settings.instanceId(), Endpoints.parse(settings.endpoint()),
                 new StreamsLocalTxns(streams, StoreNames.TXNS, StoreNames.DEDUP, settings.dedupRetention(),

@@ -1,5 +1,6 @@
 package io.kvpipe.app.query;
 
+import io.kvpipe.app.topology.AppliedOffset;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.schemas.ReadPosition;
 import java.time.Duration;
@@ -11,8 +12,6 @@ import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.UnknownStateStoreException;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.query.StateQueryRequest;
 import org.apache.kafka.streams.state.ValueAndTimestamp;
@@ -22,32 +21,23 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
  * .inStore(store).withQuery(KeyQuery.withKey(key)).withPartitions(Set.of(p))}.
  *
  * <p>A primary read uses {@code requireActive()}, which fails unless the partition's task here is
- * active and its thread RUNNING. Kafka Streams ignores the position bound of a {@code
- * requireActive()} request, so a position-bounded read first waits with an unrestricted query
- * bounded by {@code PositionBound.at(Position.fromMap(Map.of(requestsTopic, Map.of(p, offset))))},
- * retried with a short back-off until it succeeds or the wait ends, and then reads the value with
- * {@code requireActive()} from the same store, which can only have moved further.
+ * active and its thread RUNNING; otherwise the standby store is read, unless only a primary may answer.
  *
- * <p>Standby stores know their position only if Kafka Streams writes it into the changelog: set
- * {@code StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED} ({@code
- * __iq.consistency.offset.vector.enabled__}) to true, or position-bounded reads on replicas always
- * time out. The store's position moves only when a record writes to it, so the position to wait for
- * must be one that wrote to the store (what a committed write reports).
- *
- * <p>The version form of a position ({@code <partition>:v<version>}, for commits that wrote
- * nothing at a known offset) is waited for by re-reading the key, see {@link VersionWait}.
+ * <p>A position-bounded read waits by re-reading the same store ({@link PositionWait}): for the
+ * offset form, its {@link AppliedOffset} entry until it reaches the offset, then the key; for the
+ * version form, the key until it reaches the version. Both work alike on a primary, a replica and a
+ * store rebuilt from its changelog, since the entry travels in the changelog with the writes it
+ * follows (see {@link AppliedOffset} for why not IQv2 position bounds).
  */
 public final class StreamsLocalStore implements LocalStore {
 
     private final KafkaStreams streams;
     private final String storeName;
-    private final String requestsTopic;
-    private final VersionWait versionWait = VersionWait.system();
+    private final PositionWait positionWait = PositionWait.system();
 
-    public StreamsLocalStore(KafkaStreams streams, String storeName, String requestsTopic) {
+    public StreamsLocalStore(KafkaStreams streams, String storeName) {
         this.streams = streams;
         this.storeName = storeName;
-        this.requestsTopic = requestsTopic;
     }
 
     @Override
@@ -57,26 +47,15 @@ public final class StreamsLocalStore implements LocalStore {
                 return current(key, partition, activeOnly);
             }
             if (position.byVersion()) {
-                return versionWait.await(() -> current(key, partition, activeOnly), position, wait);
+                return positionWait.forVersion(() -> current(key, partition, activeOnly), position, wait);
             }
-            if (activeOnly) {
-                // Do not wait for a position on a store that could not answer anyway.
-                QueryResult<Object> probe = query(key, partition, true, PositionBound.unbounded());
-                if (probe.isFailure()) {
-                    return probe.getFailureReason() == FailureReason.NOT_ACTIVE
-                            ? LocalRead.notHere("partition " + partition + " is not active and running here")
-                            : notServed(probe);
-                }
+            LocalRead reached = positionWait.forOffset(() -> current(AppliedOffset.KEY, partition, activeOnly),
+                    position, wait);
+            if (reached.outcome() != LocalRead.Outcome.FOUND && reached.outcome() != LocalRead.Outcome.ABSENT) {
+                return reached; // behind, or not served here
             }
-            QueryResult<Object> bounded = awaitPosition(key, partition, position, wait);
-            if (bounded.isFailure()) {
-                return bounded.getFailureReason() == FailureReason.NOT_UP_TO_BOUND
-                        ? LocalRead.behind("the store of partition " + partition + " here has not reached "
-                                + position + " within " + wait.toMillis() + " ms (it is at "
-                                + applied(bounded.getPosition(), partition) + ")")
-                        : notServed(bounded);
-            }
-            return current(key, partition, activeOnly, bounded);
+            // The same store, which can only have moved further.
+            return current(key, partition, activeOnly);
         } catch (UnknownStateStoreException e) {
             return LocalRead.failed(e.getMessage());
         } catch (InvalidStateStoreException e) {
@@ -90,12 +69,7 @@ public final class StreamsLocalStore implements LocalStore {
 
     /** Reads the key now: from the active store if it is here, else (unless activeOnly) the standby. */
     private LocalRead current(String key, int partition, boolean activeOnly) {
-        return current(key, partition, activeOnly, null);
-    }
-
-    /** @param bounded a position-bounded standby read already made, to answer with if the store is not active */
-    private LocalRead current(String key, int partition, boolean activeOnly, QueryResult<Object> bounded) {
-        QueryResult<Object> primary = query(key, partition, true, PositionBound.unbounded());
+        QueryResult<Object> primary = query(key, partition, true);
         if (primary.isSuccess()) {
             return LocalRead.found(value(primary), true, 0L);
         }
@@ -105,35 +79,14 @@ public final class StreamsLocalStore implements LocalStore {
         if (activeOnly) {
             return LocalRead.notHere("partition " + partition + " is not active and running here");
         }
-        QueryResult<Object> replica = bounded != null ? bounded : query(key, partition, false, PositionBound.unbounded());
+        QueryResult<Object> replica = query(key, partition, false);
         return replica.isSuccess() ? LocalRead.found(value(replica), false, lag(partition)) : notServed(replica);
     }
 
-    private QueryResult<Object> awaitPosition(String key, int partition, ReadPosition position, Duration wait)
-            throws InterruptedException {
-        PositionBound bound = PositionBound.at(Position.fromMap(
-                Map.of(requestsTopic, Map.of(position.partition(), position.offset()))));
-        long deadline = System.nanoTime() + wait.toNanos();
-        long backoffMs = 5;
-        while (true) {
-            QueryResult<Object> result = query(key, partition, false, bound);
-            if (result.isSuccess() || result.getFailureReason() != FailureReason.NOT_UP_TO_BOUND) {
-                return result;
-            }
-            long leftMs = (deadline - System.nanoTime()) / 1_000_000;
-            if (leftMs <= 0) {
-                return result;
-            }
-            Thread.sleep(Math.min(backoffMs, leftMs));
-            backoffMs = Math.min(backoffMs * 2, 50);
-        }
-    }
-
-    private QueryResult<Object> query(String key, int partition, boolean requireActive, PositionBound bound) {
+    private QueryResult<Object> query(String key, int partition, boolean requireActive) {
         StateQueryRequest<Object> request = StateQueryRequest.inStore(storeName)
                 .withQuery(KeyQuery.<String, Object>withKey(key))
-                .withPartitions(Set.of(partition))
-                .withPositionBound(bound);
+                .withPartitions(Set.of(partition));
         if (requireActive) {
             request = request.requireActive();
         }
@@ -156,14 +109,6 @@ public final class StreamsLocalStore implements LocalStore {
             value = timestamped.value();
         }
         return (VersionedValue) value;
-    }
-
-    private String applied(Position position, int partition) {
-        if (position == null) {
-            return "no known position";
-        }
-        Long offset = position.getPartitionPositions(requestsTopic).get(partition);
-        return offset == null ? "no offset of " + requestsTopic + "-" + partition : partition + ":" + offset;
     }
 
     private Long lag(int partition) {

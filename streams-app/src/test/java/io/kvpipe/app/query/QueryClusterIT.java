@@ -16,6 +16,7 @@ import io.kvpipe.app.membership.MembershipSettings;
 import io.kvpipe.app.membership.MembershipView;
 import io.kvpipe.app.topics.TopicProvisioner;
 import io.kvpipe.app.topics.TopicProvisioner.TopicSpec;
+import io.kvpipe.app.topology.AppliedOffset;
 import io.kvpipe.app.topology.StoreNames;
 import io.kvpipe.avro.VersionedValue;
 import io.kvpipe.producers.partitioner.ConsistentHashPartitioner;
@@ -103,8 +104,6 @@ class QueryClusterIT {
             props.put(StreamsConfig.NUM_STANDBY_REPLICAS_CONFIG, 1);
             props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
             props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
-            // Standbys learn their store's position from the changelog only with this on.
-            props.put(StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, true);
             props.put(StreamsConfig.consumerPrefix("session.timeout.ms"), 45_000);
             this.streams = new KafkaStreams(standInTopology(liveness, registry, stall), props);
         }
@@ -193,6 +192,8 @@ class QueryClusterIT {
                                 .setRequestId("offset-" + offset)
                                 .setUpdatedAtMs(record.timestamp())
                                 .build());
+                        // As the request topology does: how far the store got, after the write.
+                        kv.put(AppliedOffset.KEY, AppliedOffset.entry(offset, record.timestamp()));
                     }
                 }, StoreNames.KV);
         return builder.build();

@@ -228,6 +228,13 @@ final class Pipeline implements AutoCloseable {
                 .readRecordsToList();
     }
 
+    /** The keys of the records written to the kv store's changelog since the last call, in order. */
+    List<String> kvChangelogKeys() {
+        return driver.createOutputTopic("kvpipe-topology-test-" + StoreNames.KV + "-changelog",
+                new StringDeserializer(), new org.apache.kafka.common.serialization.ByteArrayDeserializer())
+                .readRecordsToList().stream().map(org.apache.kafka.streams.test.TestRecord::key).toList();
+    }
+
     /** The driver's wall clock now, in epoch ms (what the processors take as "now"). */
     long driverWallClock() {
         return wallClock.toEpochMilli();

@@ -1,0 +1,95 @@
+package io.kvpipe.app.topology;
+
+import static io.kvpipe.app.topology.Requests.cas;
+import static io.kvpipe.app.topology.Requests.put;
+import static io.kvpipe.app.topology.Requests.request;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kvpipe.avro.OutcomeStatus;
+import io.kvpipe.avro.VersionedValue;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The kv store's {@link AppliedOffset} entry, which read-your-writes reads wait on: it names the
+ * offset of the last requests record whose step wrote to the store, and follows that step's writes
+ * in the changelog (so a replica that has it has them).
+ */
+class AppliedOffsetTest {
+
+    @TempDir
+    Path stateDir;
+
+    private Pipeline pipeline;
+    private final String key = Keys.here("user:");
+    private final String other = Keys.on(Keys.HERE, "other:", 1).get(0);
+
+    @BeforeEach
+    void start() {
+        pipeline = new Pipeline(stateDir);
+    }
+
+    @AfterEach
+    void stop() {
+        pipeline.close();
+    }
+
+    private long applied() {
+        return AppliedOffset.of(pipeline.kv().get(AppliedOffset.KEY));
+    }
+
+    @Test
+    void aStoreThatAppliedNothingHasNoEntry() {
+        assertThat(pipeline.kv().get(AppliedOffset.KEY)).isNull();
+        assertThat(applied()).isEqualTo(-1L);
+    }
+
+    @Test
+    void aCommittedWriteMovesItToItsOffsetAfterTheWriteInTheChangelog() {
+        long first = pipeline.send(request("r1", put(key, "a")));
+        long second = pipeline.send(request("r2", put(key, "b")));
+
+        assertThat(applied()).isEqualTo(second).isGreaterThan(first);
+        assertThat(pipeline.kvChangelogKeys()).containsExactly(key, AppliedOffset.KEY, key, AppliedOffset.KEY);
+        VersionedValue entry = pipeline.kv().get(AppliedOffset.KEY);
+        assertThat(entry.getValue()).isNull();
+        assertThat(entry.getRequestId()).isEmpty();
+    }
+
+    @Test
+    void aStepThatWroteNothingLeavesItWhereItWas() {
+        long written = pipeline.send(request("r1", put(key, "a")));
+        assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+        pipeline.kvChangelogKeys();
+
+        pipeline.send(request("r2", cas(key, 7L, "b")));
+
+        assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+        assertThat(applied()).isEqualTo(written);
+        assertThat(pipeline.kvChangelogKeys()).isEmpty();
+    }
+
+    @Test
+    void aBatchMovesItOnceToTheBatchsOffsetAfterAllItsWrites() {
+        long batch = pipeline.sendBatch(request("r1", put(key, "a")), request("r2", cas(key, 7L, "x")),
+                request("r3", put(other, "b")));
+
+        assertThat(applied()).isEqualTo(batch);
+        assertThat(pipeline.kvChangelogKeys()).containsExactly(key, other, AppliedOffset.KEY);
+    }
+
+    @Test
+    void noDataKeyCanBeTheEntrysKey() {
+        long written = pipeline.send(request("r1", put(key, "a")));
+        assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
+
+        pipeline.send(request("r2", put(AppliedOffset.KEY, "overwrite")));
+
+        assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.REJECTED);
+        assertThat(applied()).isEqualTo(written);
+    }
+}
