@@ -55,6 +55,21 @@ final class BenchTopics {
         }
     }
 
+    /**
+     * Deletes the consumer group of a run's peer app once it has left it, for the same reason as
+     * {@link #delete}, and as best effort.
+     */
+    static void deleteGroup(Map<String, Object> clientConfig, String groupId) {
+        try (Admin admin = Admin.create(clientConfig)) {
+            admin.deleteConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            System.err.println("kvpipe bench: could not delete its scratch consumer group " + groupId + ": " + e);
+        }
+    }
+
     static void create(Map<String, Object> clientConfig, int partitions, String... names) throws Exception {
         try (Admin admin = Admin.create(clientConfig)) {
             admin.createTopics(java.util.Arrays.stream(names)

@@ -15,6 +15,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.CloseOptions;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
@@ -55,8 +56,9 @@ final class PeerStreamsRun {
         try {
             return measure(clientConfig, input, output, applicationId, partitions, warmUp, records, keys, recordBytes);
         } finally {
-            // The app is closed by now; its changelog is named after it, as Kafka Streams names them.
+            // The app has left its group by now; its changelog is named after it, as Kafka Streams names them.
             BenchTopics.delete(clientConfig, List.of(input, output, applicationId + "-" + STORE + "-changelog"));
+            BenchTopics.deleteGroup(clientConfig, applicationId);
         }
     }
 
@@ -81,8 +83,8 @@ final class PeerStreamsRun {
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
 
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), props);
-                OutputCounter outputs = new OutputCounter(clientConfig, output, partitions)) {
+        KafkaStreams streams = new KafkaStreams(builder.build(), props);
+        try (OutputCounter outputs = new OutputCounter(clientConfig, output, partitions)) {
             streams.start();
             // Before the warm-up's outputs, the output topic holds its own first records and the
             // outputs of the input's (one per partition each: BenchTopics.create).
@@ -102,6 +104,10 @@ final class PeerStreamsRun {
             writing.join();
             return flowing < total ? (total - flowing) / ((end - start) / 1e9) : records / ((end - writeStart) / 1e9);
         } finally {
+            // Leaving the group (Kafka Streams stays in it on close by default) empties it, so that
+            // the run can delete it.
+            streams.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(30)));
             deleteQuietly(stateDir);
         }
     }

@@ -16,8 +16,9 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The raw-producer and peer runs measure on topics of their own and delete them afterwards, so that
- * repeated benches do not fill the broker's disk (on the embedded default, the user's {@code ./data}).
+ * The raw-producer and peer runs measure on topics of their own and delete them afterwards, and the
+ * peer's consumer group, so that repeated benches do not fill the broker's disk (on the embedded
+ * default, the user's {@code ./data}) or its group list.
  */
 class BenchScratchTopicsIT {
 
@@ -42,7 +43,7 @@ class BenchScratchTopicsIT {
     }
 
     @Test
-    void theRawAndPeerRunsMeasureTheirRecordsAndLeaveNoTopicBehind() throws Exception {
+    void theRawAndPeerRunsMeasureTheirRecordsAndLeaveNoTopicOrGroupBehind() throws Exception {
         // Given: a broker with a topic of someone else's.
         try (Admin admin = Admin.create(kafka)) {
             admin.createTopics(List.of(new NewTopic("other", 1, (short) 1)))
@@ -58,5 +59,14 @@ class BenchScratchTopicsIT {
         assertThat(peer).isPositive();
         await().atMost(Duration.ofSeconds(30))
                 .untilAsserted(() -> assertThat(topics()).noneMatch(name -> name.startsWith("bench-")).contains("other"));
+        // And the peer app's consumer group is gone too.
+        assertThat(groups()).noneMatch(group -> group.startsWith("bench-peer-"));
+    }
+
+    private static List<String> groups() throws Exception {
+        try (Admin admin = Admin.create(kafka)) {
+            return admin.listGroups().all().get(30, TimeUnit.SECONDS).stream()
+                    .map(org.apache.kafka.clients.admin.GroupListing::groupId).toList();
+        }
     }
 }
