@@ -11,7 +11,7 @@ package io.kvpipe.schemas;
  *       read at a version of at least this (an absent key counts as version 0). For a commit whose
  *       {@code KeyVersion.offset} is -1: nothing was written at a known offset (a check, a delete
  *       of an absent key, or a write applied by a cross-partition transaction at an offset not known
- *       when the outcome was sent), so there is no store position to wait for, but the key's version
+ *       when the outcome was sent), so there is no applied offset to wait for, but the key's version
  *       is known. The token only means something for the key it came from.
  * </ul>
  *

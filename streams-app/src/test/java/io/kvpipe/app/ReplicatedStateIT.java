@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kvpipe.app.topology.AppliedOffset;
 import io.kvpipe.app.topology.StoreNames;
+import io.kvpipe.app.topology.TopologySettings;
 import io.kvpipe.avro.ChangeEvent;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.VersionedValue;
@@ -243,14 +244,21 @@ class ReplicatedStateIT {
             Config kv = changelogConfig(admin, StoreNames.KV);
             assertThat(kv.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
             assertThat(kv.get(TopicConfig.SEGMENT_BYTES_CONFIG).value()).isEqualTo(mib64);
-            for (String store : List.of(StoreNames.DEDUP, StoreNames.DECISIONS)) {
-                Config config = changelogConfig(admin, store);
-                assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(store).isEqualTo("compact,delete");
-                assertThat(config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value()).as(store).isEqualTo(mib64);
-                assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).value()).as(store).isEqualTo("3600000");
-                // Kafka Streams' own retention (the store's and a day's margin) is kept.
-                assertThat(Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value())).as(store)
-                        .isGreaterThan(Duration.ofDays(1).toMillis());
+            // Kafka Streams' own retention is kept: the store's (its retention and 1 ms, see DedupLog)
+            // and Kafka Streams' margin of a day.
+            Duration margin = Duration.ofDays(1).plusMillis(1);
+            Map<String, Duration> retentions = Map.of(
+                    StoreNames.DEDUP, TopologySettings.DEFAULT_DEDUP_RETENTION.plus(margin),
+                    StoreNames.DECISIONS, TopologySettings.MAX_TRANSACTION_TIMEOUT
+                            .plus(TopologySettings.DECISION_MEMORY_MARGIN).plus(margin));
+            for (Map.Entry<String, Duration> store : retentions.entrySet()) {
+                Config config = changelogConfig(admin, store.getKey());
+                assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(store.getKey())
+                        .isEqualTo("compact,delete");
+                assertThat(config.get(TopicConfig.SEGMENT_BYTES_CONFIG).value()).as(store.getKey()).isEqualTo(mib64);
+                assertThat(config.get(TopicConfig.SEGMENT_MS_CONFIG).value()).as(store.getKey()).isEqualTo("3600000");
+                assertThat(Long.parseLong(config.get(TopicConfig.RETENTION_MS_CONFIG).value())).as(store.getKey())
+                        .isEqualTo(store.getValue().toMillis());
             }
         }
     }

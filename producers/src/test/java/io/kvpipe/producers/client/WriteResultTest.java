@@ -46,7 +46,7 @@ class WriteResultTest {
     @Test
     void aKeyWithNoOffsetIsReadBackByItsVersion() {
         // Offset -1: a check, a delete of an absent key, or a cross-partition write whose offset
-        // the outcome could not know; the store position never moves for it, the version is known.
+        // the outcome could not know; no applied offset names it, the version is known.
         WriteResult r = WriteResult.of(Outcome.newBuilder()
                 .setRequestId("r1")
                 .setStatus(OutcomeStatus.COMMITTED)

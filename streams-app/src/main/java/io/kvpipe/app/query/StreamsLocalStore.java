@@ -46,11 +46,11 @@ public final class StreamsLocalStore implements LocalStore {
             if (position == null) {
                 return current(key, partition, activeOnly);
             }
-            if (position.byVersion()) {
-                return positionWait.forVersion(() -> current(key, partition, activeOnly), position, wait);
-            }
-            LocalRead reached = positionWait.forOffset(() -> current(AppliedOffset.KEY, partition, activeOnly),
-                    position, wait);
+            // The waits poll without the replica's lag, which asks the broker for the changelog's
+            // end offsets; the read that answers is made once the position is reached, with it.
+            LocalRead reached = position.byVersion()
+                    ? positionWait.forVersion(() -> read(key, partition, activeOnly, false), position, wait)
+                    : positionWait.forOffset(() -> read(AppliedOffset.KEY, partition, activeOnly, false), position, wait);
             if (reached.outcome() != LocalRead.Outcome.FOUND && reached.outcome() != LocalRead.Outcome.ABSENT) {
                 return reached; // behind, or not served here
             }
@@ -69,6 +69,11 @@ public final class StreamsLocalStore implements LocalStore {
 
     /** Reads the key now: from the active store if it is here, else (unless activeOnly) the standby. */
     private LocalRead current(String key, int partition, boolean activeOnly) {
+        return read(key, partition, activeOnly, true);
+    }
+
+    /** @param withLag whether a replica's read says how far behind it is (a call to the broker), or null */
+    private LocalRead read(String key, int partition, boolean activeOnly, boolean withLag) {
         QueryResult<Object> primary = query(key, partition, true);
         if (primary.isSuccess()) {
             return LocalRead.found(value(primary), true, 0L);
@@ -80,7 +85,8 @@ public final class StreamsLocalStore implements LocalStore {
             return LocalRead.notHere("partition " + partition + " is not active and running here");
         }
         QueryResult<Object> replica = query(key, partition, false);
-        return replica.isSuccess() ? LocalRead.found(value(replica), false, lag(partition)) : notServed(replica);
+        return replica.isSuccess() ? LocalRead.found(value(replica), false, withLag ? lag(partition) : null)
+                : notServed(replica);
     }
 
     private QueryResult<Object> query(String key, int partition, boolean requireActive) {

@@ -53,14 +53,17 @@ final class Participant {
 
     private final int partition;
     private final KeyValueStore<String, VersionedValue> kv;
+    /** Where this partition's writes go, so that the step's end can put the applied offset after them. */
+    private final AppliedOffset applied;
     private final InFlightStore<Lock> locks;
     private final RememberedDecisions decisions;
     private final TaskOutput output;
 
-    Participant(int partition, KeyValueStore<String, VersionedValue> kv, InFlightStore<Lock> locks,
+    Participant(int partition, KeyValueStore<String, VersionedValue> kv, AppliedOffset applied, InFlightStore<Lock> locks,
                 RememberedDecisions decisions, TaskOutput output) {
         this.partition = partition;
         this.kv = kv;
+        this.applied = applied;
         this.locks = locks;
         this.decisions = decisions;
         this.output = output;
@@ -193,9 +196,9 @@ final class Participant {
             }
             VersionedValue staged = lock.getStaged();
             if (commit && staged != null) {
-                VersionedValue applied = VersionedValue.newBuilder(staged).setUpdatedAtMs(nowMs).build();
-                kv.put(key, applied);
-                output.change(key, applied, timestamp);
+                VersionedValue committed = VersionedValue.newBuilder(staged).setUpdatedAtMs(nowMs).build();
+                applied.put(key, committed);
+                output.change(key, committed, timestamp);
             }
             locks.delete(key);
             released = true;

@@ -94,6 +94,12 @@ final class ProtocolHandler {
             return;
         }
         for (Operation op : prepare.getOps()) {
+            if (op.getKey().isEmpty()) {
+                // No data key is empty, and the empty key is the kv store's AppliedOffset entry.
+                output.deadLetter(record, source, DeadLetterReason.MALFORMED_REQUEST, which + "the prepare for transaction "
+                        + Text.quote(message.getTransactionId()) + " names an empty key", nowMs);
+                return;
+            }
             int owner = ConsistentHashPartitioner.partitionFor(op.getKey(), settings.requestPartitions());
             if (owner != source.partition()) {
                 output.deadLetter(record, source, DeadLetterReason.MALFORMED_REQUEST, which + "the prepare for transaction "

@@ -33,33 +33,22 @@ final class RequestHandler {
     private final TaskOutput output;
     private final Participant participant;
     private final Coordinator coordinator;
-    /** Whether the current record's step wrote to {@link #kv} (so it moves the {@link AppliedOffset}). */
-    private boolean wroteKv;
+    private final AppliedOffset applied;
 
     RequestHandler(TopologySettings settings, TaskState state) {
         this.settings = settings;
         this.decoder = new RequestDecoder(settings.registry());
         this.validator = new RequestValidator(settings.requestPartitions(), settings.maxTransactionTimeout());
         this.kv = state.kv();
+        this.applied = state.applied();
         this.dedup = state.dedup();
         this.output = state.output();
         this.participant = state.participant();
         this.coordinator = state.coordinator();
     }
 
-    /**
-     * One record of the requests topic, read from {@code source}, at wall-clock time {@code nowMs};
-     * if it wrote to the kv store, the store's {@link AppliedOffset} moves to its offset, after its writes.
-     */
+    /** One record of the requests topic, read from {@code source}, at wall-clock time {@code nowMs}. */
     void handle(Record<byte[], byte[]> record, RecordMetadata source, long nowMs) {
-        wroteKv = false;
-        handleRecord(record, source, nowMs);
-        if (wroteKv) {
-            kv.put(AppliedOffset.KEY, AppliedOffset.entry(source.offset(), nowMs));
-        }
-    }
-
-    private void handleRecord(Record<byte[], byte[]> record, RecordMetadata source, long nowMs) {
         RequestDecoder.Decoding decoding = decoder.decode(source.topic(), record.key(), record.value());
         if (decoding instanceof RequestDecoder.Undecodable bad) {
             output.deadLetter(record, source, bad.reason(), bad.detail(), nowMs);
@@ -176,8 +165,7 @@ final class RequestHandler {
         }
         OnePhaseCommit.Commit commit = (OnePhaseCommit.Commit) decision;
         for (OnePhaseCommit.Write write : commit.writes()) {
-            kv.put(write.key(), write.state());
-            wroteKv = true;
+            applied.put(write.key(), write.state());
         }
         for (OnePhaseCommit.Write write : commit.writes()) {
             output.change(write.key(), write.state(), record.timestamp());

@@ -14,6 +14,8 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  * {@link ProtocolHandler}, which share the task's stores and roles ({@link TaskState}). One
  * processor rather than two so that the coordinator's in-memory deadline index is one per task.
  *
+ * <p>A step that wrote to the kv store ends by putting its {@link AppliedOffset} after its writes.
+ *
  * <p>Every record, and a wall-clock punctuation every 100 ms, ticks the {@link ProcessingLiveness};
  * the same punctuation aborts the coordinator's transactions past their deadline. The protocol
  * messages a step sends leave at its end, batched per target partition, and so do batched outcomes,
@@ -30,6 +32,7 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
 
     private ProcessorContext<String, Object> context;
     private TaskOutput output;
+    private AppliedOffset applied;
     private RequestHandler requests;
     private ProtocolHandler protocol;
     /** Whether this start's first punctuation gave the window stores a segment (see DedupLog#keepASegment). */
@@ -46,6 +49,7 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
         this.context = context;
         TaskState state = TaskState.open(context, settings);
         this.output = state.output();
+        this.applied = state.applied();
         this.requests = new RequestHandler(settings, state);
         this.protocol = new ProtocolHandler(settings, state);
         this.segmentsKept = false;
@@ -59,6 +63,7 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
             }
             output.discard();
             state.coordinator().expire(now);
+            applied.endStep(-1L, now);
             output.flush(now);
         });
     }
@@ -72,8 +77,10 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
         long nowMs = context.currentSystemTimeMs();
         if (source.topic().equals(protocolTopic)) {
             protocol.handle(record, source, nowMs);
+            applied.endStep(-1L, nowMs);
         } else {
             requests.handle(record, source, nowMs);
+            applied.endStep(source.offset(), nowMs);
         }
         output.flush(record.timestamp());
     }

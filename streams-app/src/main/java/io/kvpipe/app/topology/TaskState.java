@@ -11,12 +11,13 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * A task's stores and the roles built on them, as the task's one processor ({@link TaskProcessor})
  * opens them when it starts.
  */
-record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, RememberedDecisions decisions,
-                 TaskOutput output, Participant participant, Coordinator coordinator) {
+record TaskState(KeyValueStore<String, VersionedValue> kv, AppliedOffset applied, DedupLog dedup,
+                 RememberedDecisions decisions, TaskOutput output, Participant participant, Coordinator coordinator) {
 
     static TaskState open(ProcessorContext<String, Object> context, TopologySettings settings) {
         int partition = context.taskId().partition();
         KeyValueStore<String, VersionedValue> kv = context.getStateStore(StoreNames.KV);
+        AppliedOffset applied = new AppliedOffset(kv);
         InFlightStore<Lock> locks = new InFlightStore<>(context.getStateStore(StoreNames.LOCKS));
         InFlightStore<TransactionState> txns = new InFlightStore<>(context.getStateStore(StoreNames.TXNS));
         DedupLog dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), settings.dedupRetention());
@@ -25,9 +26,9 @@ record TaskState(KeyValueStore<String, VersionedValue> kv, DedupLog dedup, Remem
         TaskOutput output = new TaskOutput(context,
                 BatchValueWriter.forOutcomes(settings.registry(), settings.topics().results(), true), dedup,
                 settings.instanceId());
-        Participant participant = new Participant(partition, kv, locks, decisions, output);
+        Participant participant = new Participant(partition, kv, applied, locks, decisions, output);
         Coordinator coordinator = new Coordinator(partition, settings.requestPartitions(),
                 settings.maxTransactionTimeout(), txns, settings.heldTransactions(), participant, output);
-        return new TaskState(kv, dedup, decisions, output, participant, coordinator);
+        return new TaskState(kv, applied, dedup, decisions, output, participant, coordinator);
     }
 }

@@ -92,4 +92,33 @@ class AppliedOffsetTest {
         assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.REJECTED);
         assertThat(applied()).isEqualTo(written);
     }
+
+    @Test
+    void aDecisionsWritesAreFollowedByTheEntryAgainSoCompactionCannotLeaveAWriteBehindIt() {
+        // A one-phase write of the key at an offset, then a cross-partition decision that writes it
+        // again: the entry's last changelog record must follow the decision's write, or compaction
+        // (which keeps each key's last record) could drop the one-phase write from before the entry.
+        long written = pipeline.send(request("r1", put(key, "a")));
+        pipeline.kvChangelogKeys();
+        pipeline.sendProtocol(TwoPhaseCommitTest.prepare("t1", 3, pipeline.driverWallClock() + 60_000, List.of(0),
+                put(key, "b")));
+        pipeline.protocolSent();
+
+        pipeline.sendProtocol(TwoPhaseCommitTest.decision("t1", 3, true, key));
+
+        assertThat(pipeline.kv().get(key).getValue()).isEqualTo("b");
+        assertThat(pipeline.kvChangelogKeys()).containsExactly(key, AppliedOffset.KEY);
+        assertThat(applied()).as("a protocol step leaves the offset where it was").isEqualTo(written);
+    }
+
+    @Test
+    void aPrepareNamingTheEmptyKeyIsDeadLetteredAndLocksNothing() {
+        pipeline.sendProtocol(TwoPhaseCommitTest.prepare("t2", 3, pipeline.driverWallClock() + 60_000, List.of(0),
+                put(AppliedOffset.KEY, "data")));
+
+        assertThat(pipeline.deadLetters.readValuesToList()).singleElement()
+                .satisfies(letter -> assertThat(letter.getDetail()).contains("names an empty key"));
+        assertThat(pipeline.protocolSent()).isEmpty();
+        assertThat(pipeline.locks().approximateNumEntries()).isZero();
+    }
 }
