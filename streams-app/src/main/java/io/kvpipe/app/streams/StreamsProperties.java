@@ -59,7 +59,7 @@ public final class StreamsProperties {
         props.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), true);
         // Not Kafka Streams' offset vector: read positions are the kv store's AppliedOffset entry,
         // which replicas get through the changelog. The vector puts a 386-byte header on every
-        // changelog record (Streams 4.3.1), which cost a seventh of the single-key throughput.
+        // changelog record (Streams 4.3.1), which cost about a tenth of the single-key throughput.
         props.put(StreamsConfig.InternalConfig.IQ_CONSISTENCY_OFFSET_VECTOR_ENABLED, false);
         // A task reads its requests partition and its protocol partition; their relative order does
         // not matter (every protocol step is idempotent and order-tolerant), so never hold one back
