@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.KafkaFuture;
 
 /**
  * Fresh topics for one bench run, created like the pipeline's and made ready: every partition has a
@@ -45,14 +46,7 @@ final class BenchTopics {
      * the run's figures stand.
      */
     static void delete(Map<String, Object> clientConfig, List<String> names) {
-        try (Admin admin = Admin.create(clientConfig)) {
-            admin.deleteTopics(names).all().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
-            System.err.println("kvpipe bench: could not delete its scratch topics " + names + ": " + e);
-        }
+        bestEffort(clientConfig, "topics " + names, admin -> admin.deleteTopics(names).all());
     }
 
     /**
@@ -60,13 +54,19 @@ final class BenchTopics {
      * {@link #delete}, and as best effort.
      */
     static void deleteGroup(Map<String, Object> clientConfig, String groupId) {
+        bestEffort(clientConfig, "consumer group " + groupId, admin -> admin.deleteConsumerGroups(List.of(groupId)).all());
+    }
+
+    /** Runs one deletion, waiting up to 30 s; a failure is one line on standard error naming {@code what}. */
+    private static void bestEffort(Map<String, Object> clientConfig, String what,
+                                   java.util.function.Function<Admin, KafkaFuture<Void>> deletion) {
         try (Admin admin = Admin.create(clientConfig)) {
-            admin.deleteConsumerGroups(List.of(groupId)).all().get(30, TimeUnit.SECONDS);
+            deletion.apply(admin).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            System.err.println("kvpipe bench: could not delete its scratch consumer group " + groupId + ": " + e);
+            System.err.println("kvpipe bench: could not delete its scratch " + what + ": " + e);
         }
     }
 
