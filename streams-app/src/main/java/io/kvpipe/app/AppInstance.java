@@ -113,11 +113,11 @@ public final class AppInstance implements AutoCloseable {
 
             QueryServer queryServer;
             try {
-                queryServer = QueryServer.start(QueryServerSettings.builder(settings.instanceId(), streams, membership, registry)
+                queryServer = QueryServer.start(QueryServerSettings.builder(settings.instanceId(), streams, membership, registry,
+                                heldTransactions)
                         .listen(settings.httpHost(), settings.httpPort())
                         .advertisedHost(settings.advertisedHost())
                         .topics(pipeline.topics())
-                        .heldTransactions(heldTransactions)
                         .build());
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage() + " (choose another with --http-port)", e);

@@ -66,9 +66,14 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
         return advertisedHost + ":" + port;
     }
 
+    /**
+     * @param heldTransactions the topology's {@code TopologySettings.heldTransactions()}: required, since
+     *     a server given another instance would answer 404 for every transaction its coordinators hold
+     *     in memory only
+     */
     public static Builder builder(String instanceId, KafkaStreams streams, MembershipView membership,
-            SchemaRegistryClient registry) {
-        return new Builder(instanceId, streams, membership, registry);
+            SchemaRegistryClient registry, HeldTransactions heldTransactions) {
+        return new Builder(instanceId, streams, membership, registry, heldTransactions);
     }
 
     public static final class Builder {
@@ -77,7 +82,7 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
         private final MembershipView membership;
         private final SchemaRegistryClient registry;
         private Duration dedupRetention = TopologySettings.DEFAULT_DEDUP_RETENTION;
-        private HeldTransactions heldTransactions = new HeldTransactions();
+        private final HeldTransactions heldTransactions;
         private String host = "localhost";
         private int port;
         private String advertisedHost;
@@ -90,11 +95,12 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
         private PrometheusMeterRegistry meterRegistry;
 
         private Builder(String instanceId, KafkaStreams streams, MembershipView membership,
-                SchemaRegistryClient registry) {
+                SchemaRegistryClient registry, HeldTransactions heldTransactions) {
             this.instanceId = instanceId;
             this.streams = streams;
             this.membership = membership;
             this.registry = registry;
+            this.heldTransactions = heldTransactions;
         }
 
         /** Binds {@code host:port}, advertised as the same host unless {@link #advertisedHost} says otherwise. */
@@ -137,12 +143,6 @@ public record QueryServerSettings(String host, int port, String advertisedHost, 
 
         public Builder meterRegistry(PrometheusMeterRegistry meterRegistry) {
             this.meterRegistry = meterRegistry;
-            return this;
-        }
-
-        /** The topology's {@code TopologySettings.heldTransactions()}. */
-        public Builder heldTransactions(HeldTransactions heldTransactions) {
-            this.heldTransactions = heldTransactions;
             return this;
         }
 

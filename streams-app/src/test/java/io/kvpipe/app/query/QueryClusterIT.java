@@ -1,5 +1,6 @@
 package io.kvpipe.app.query;
 
+import io.kvpipe.app.topology.HeldTransactions;
 import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -116,7 +117,7 @@ class QueryClusterIT {
             heartbeats = HeartbeatPublisher.start(
                     HeartbeatSettings.of(id, "localhost:" + port, TOPICS.heartbeats()),
                     new StreamsLocalTasks(streams, TOPICS.requests(), StoreNames.KV), liveness, client, registry);
-            server = QueryServer.start(QueryServerSettings.builder(id, streams, membership, registry)
+            server = QueryServer.start(QueryServerSettings.builder(id, streams, membership, registry, new HeldTransactions())
                     .listen("localhost", port).topics(TOPICS).build());
             // Closed in reverse: server, beat, view, streams.
             toClose.add(() -> streams.close(Duration.ofSeconds(10)));

@@ -1,5 +1,6 @@
 package io.kvpipe.app.query;
 
+import io.kvpipe.app.topology.HeldTransactions;
 import io.kvpipe.schemas.testing.InMemorySchemaRegistry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -61,7 +62,7 @@ class QueryServerTest {
         membership = MembershipView.detached(MembershipSettings.defaults("kv-heartbeats"), () -> now);
         membership.observe(Heartbeat.newBuilder().setInstanceId("me").setQueryEndpoint("localhost:1")
                 .setSequence(1).setTimestampMs(0).build(), now);
-        server = QueryServer.start(QueryServerSettings.builder("me", streams, membership, REGISTRY)
+        server = QueryServer.start(QueryServerSettings.builder("me", streams, membership, REGISTRY, new HeldTransactions())
                 .listen("localhost", freePort()).build());
     }
 
@@ -182,7 +183,7 @@ class QueryServerTest {
     void aPortInUseIsRefusedInOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> QueryServer.start(QueryServerSettings.builder("me", streams, membership, REGISTRY)
+            assertThatThrownBy(() -> QueryServer.start(QueryServerSettings.builder("me", streams, membership, REGISTRY, new HeldTransactions())
                             .listen("localhost", port).build()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("port " + port)
@@ -193,7 +194,7 @@ class QueryServerTest {
 
     @Test
     void settingsRefuseAnEphemeralPort() {
-        assertThatThrownBy(() -> QueryServerSettings.builder("me", streams, membership, REGISTRY).listen("localhost", 0).build())
+        assertThatThrownBy(() -> QueryServerSettings.builder("me", streams, membership, REGISTRY, new HeldTransactions()).listen("localhost", 0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("application.server");
         assertThat(List.of(server.endpoint())).containsExactly(server.url().substring("http://".length()));
