@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kvpipe.app.streams.PipelineRocksDBConfig;
 import io.kvpipe.app.topology.AppliedOffset;
 import io.kvpipe.app.topology.StoreNames;
 import io.kvpipe.app.topology.TopologySettings;
@@ -31,6 +32,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -41,6 +43,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
@@ -261,6 +264,39 @@ class ReplicatedStateIT {
                         .isEqualTo(store.getValue().toMillis());
             }
         }
+    }
+
+    @Test
+    void theKvStoresRunWithSmallerMemtablesAndTheOtherStoresWithKafkaStreamsDefaults() throws Exception {
+        // What RocksDB itself recorded for each store it opened (its OPTIONS file), on both instances,
+        // replicas included: the setter is applied to the running stores, not only configured.
+        String kv = "write_buffer_size=" + PipelineRocksDBConfig.KV_WRITE_BUFFER_BYTES;
+        String streamsDefault = "write_buffer_size=" + 16 * 1024 * 1024;
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            Map<String, List<String>> sizes = writeBufferSizes();
+            assertThat(sizes.get(StoreNames.KV)).as("kv stores").hasSizeGreaterThanOrEqualTo(2 * PARTITIONS)
+                    .allMatch(kv::equals);
+            assertThat(sizes.get(StoreNames.DEDUP)).as("dedup-window segments").isNotEmpty()
+                    .allMatch(streamsDefault::equals);
+        });
+    }
+
+    /** The write buffer size in the newest OPTIONS file of every RocksDB store here, by store name. */
+    private Map<String, List<String>> writeBufferSizes() throws IOException {
+        Map<String, List<String>> sizes = new HashMap<>();
+        try (Stream<Path> files = Files.walk(dir)) {
+            Map<Path, Path> newest = new HashMap<>();
+            files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-"))
+                    .forEach(f -> newest.merge(f.getParent(), f, (a, b) -> a.compareTo(b) > 0 ? a : b));
+            for (Path options : newest.values()) {
+                String db = options.getParent().getFileName().toString();
+                String store = db.contains(".") ? db.substring(0, db.indexOf('.')) : db;
+                String size = Files.readAllLines(options).stream().map(String::trim)
+                        .filter(line -> line.startsWith("write_buffer_size=")).findFirst().orElse("none");
+                sizes.computeIfAbsent(store, k -> new ArrayList<>()).add(size);
+            }
+        }
+        return sizes;
     }
 
     private static Config changelogConfig(Admin admin, String store) throws Exception {

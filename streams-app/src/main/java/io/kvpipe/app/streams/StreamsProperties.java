@@ -65,6 +65,9 @@ public final class StreamsProperties {
         // not matter (every protocol step is idempotent and order-tolerant), so never hold one back
         // waiting for data on the other, which would add latency to every two-phase commit.
         props.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, -1L);
+        // The kv store's memtables are smaller than Kafka Streams' default (see PipelineRocksDBConfig);
+        // an application's own setter replaces this one.
+        props.putIfAbsent(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, PipelineRocksDBConfig.class);
         props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class);
         // Throughput: every commit flushes the producer, so what one commit interval writes (changelogs,

@@ -37,6 +37,7 @@ class StreamsPropertiesTest {
         assertThat(consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).isEqualTo(2_000);
         assertThat(config.getProducerConfigs("kv-app-producer").get(ProducerConfig.BATCH_SIZE_CONFIG))
                 .isEqualTo(StreamsProperties.DEFAULT_PRODUCER_BATCH_BYTES);
+        assertThat(config.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(PipelineRocksDBConfig.class);
         // The short fetch wait is for the stream thread's own consumer only.
         assertThat(config.getRestoreConsumerConfigs("kv-app-restore-consumer"))
                 .doesNotContainKey(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG);
@@ -56,7 +57,8 @@ class StreamsPropertiesTest {
         // silently override what the application set for every client.
         StreamsConfig config = resolve(Map.of(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "300",
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "30000", ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "5000",
-                ProducerConfig.BATCH_SIZE_CONFIG, "32768", StreamsConfig.POLL_MS_CONFIG, "100"));
+                ProducerConfig.BATCH_SIZE_CONFIG, "32768", StreamsConfig.POLL_MS_CONFIG, "100",
+                StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, OwnSetter.class.getName()));
 
         assertThat(config.getLong(StreamsConfig.POLL_MS_CONFIG)).isEqualTo(100L);
         Map<String, Object> consumer = mainConsumer(config);
@@ -64,6 +66,11 @@ class StreamsPropertiesTest {
         assertThat(consumer.get(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG)).isEqualTo("30000");
         assertThat(consumer.get(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG)).isEqualTo("5000");
         assertThat(config.getProducerConfigs("kv-app-producer").get(ProducerConfig.BATCH_SIZE_CONFIG)).isEqualTo("32768");
+        assertThat(config.getClass(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG)).isEqualTo(OwnSetter.class);
+    }
+
+    /** An application's own RocksDB setter, which keeps the pipeline's options as documented. */
+    public static final class OwnSetter extends PipelineRocksDBConfig {
     }
 
     @Test
