@@ -11,7 +11,6 @@ import io.kvpipe.app.query.QueryServer;
 import io.kvpipe.app.query.QueryServerSettings;
 import io.kvpipe.app.streams.RestoreLog;
 import io.kvpipe.app.streams.StreamsProperties;
-import io.kvpipe.app.topology.HeldTransactions;
 import io.kvpipe.app.topology.RequestTopology;
 import io.kvpipe.app.topology.StoreNames;
 import io.kvpipe.app.topology.TopologySettings;
@@ -83,18 +82,18 @@ public final class AppInstance implements AutoCloseable {
             started.push(registry);
 
             ProcessingLiveness liveness = new ProcessingLiveness();
-            HeldTransactions heldTransactions = new HeldTransactions();
             String endpoint = settings.advertisedHost() + ":" + settings.httpPort();
             int requestPartitions = pipeline.partitions().get(pipeline.topics().requests());
-            KafkaStreams streams = new KafkaStreams(
-                    RequestTopology.build(TopologySettings.builder()
-                            .topics(pipeline.topics())
-                            .requestPartitions(requestPartitions)
-                            .registry(registry)
-                            .liveness(liveness)
-                            .instanceId(settings.instanceId())
-                            .heldTransactions(heldTransactions)
-                            .build()),
+            // The query server reads what this topology holds: its transactions held in memory only,
+            // and its dedup retention.
+            TopologySettings topology = TopologySettings.builder()
+                    .topics(pipeline.topics())
+                    .requestPartitions(requestPartitions)
+                    .registry(registry)
+                    .liveness(liveness)
+                    .instanceId(settings.instanceId())
+                    .build();
+            KafkaStreams streams = new KafkaStreams(RequestTopology.build(topology),
                     streamsProperties(environment, settings, endpoint));
             streams.setUncaughtExceptionHandler(e -> {
                 // Bad input never gets here (it is dead-lettered); what does is transient (registry
@@ -114,7 +113,8 @@ public final class AppInstance implements AutoCloseable {
             QueryServer queryServer;
             try {
                 queryServer = QueryServer.start(QueryServerSettings.builder(settings.instanceId(), streams, membership, registry,
-                                heldTransactions)
+                                topology.heldTransactions())
+                        .dedupRetention(topology.dedupRetention())
                         .listen(settings.httpHost(), settings.httpPort())
                         .advertisedHost(settings.advertisedHost())
                         .topics(pipeline.topics())

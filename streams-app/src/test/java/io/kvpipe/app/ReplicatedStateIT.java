@@ -26,6 +26,7 @@ import io.kvpipe.schemas.serde.BatchValueWriter;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -272,31 +273,43 @@ class ReplicatedStateIT {
         // replicas included: the setter is applied to the running stores, not only configured.
         String kv = "write_buffer_size=" + PipelineRocksDBConfig.KV_WRITE_BUFFER_BYTES;
         String streamsDefault = "write_buffer_size=" + 16 * 1024 * 1024;
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            Map<String, List<String>> sizes = writeBufferSizes();
-            assertThat(sizes.get(StoreNames.KV)).as("kv stores").hasSizeGreaterThanOrEqualTo(2 * PARTITIONS)
-                    .allMatch(kv::equals);
-            assertThat(sizes.get(StoreNames.DEDUP)).as("dedup-window segments").isNotEmpty()
-                    .allMatch(streamsDefault::equals);
-        });
+        await().atMost(Duration.ofSeconds(30))
+                .ignoreExceptionsMatching(e -> e instanceof IOException || e instanceof UncheckedIOException)
+                .untilAsserted(() -> {
+                    Map<String, List<String>> sizes = writeBufferSizes();
+                    assertThat(sizes.get(StoreNames.KV)).as("kv stores, primaries and replicas")
+                            .hasSizeGreaterThanOrEqualTo(2 * PARTITIONS).allMatch(kv::equals);
+                    assertThat(sizes.get(StoreNames.DEDUP)).as("dedup-window segments").isNotEmpty()
+                            .allMatch(streamsDefault::equals);
+                });
     }
 
-    /** The write buffer size in the newest OPTIONS file of every RocksDB store here, by store name. */
+    /**
+     * The write buffer size in the newest OPTIONS file of every RocksDB store of both instances, by
+     * store name. RocksDB writes {@code OPTIONS-NNNNNN.dbtmp}, renames it, and deletes older ones as
+     * stores open, so a file may vanish between the listing and the read: the caller retries.
+     */
     private Map<String, List<String>> writeBufferSizes() throws IOException {
-        Map<String, List<String>> sizes = new HashMap<>();
-        try (Stream<Path> files = Files.walk(dir)) {
-            Map<Path, Path> newest = new HashMap<>();
-            files.filter(f -> f.getFileName().toString().startsWith("OPTIONS-"))
-                    .forEach(f -> newest.merge(f.getParent(), f, (a, b) -> a.compareTo(b) > 0 ? a : b));
-            for (Path options : newest.values()) {
-                String db = options.getParent().getFileName().toString();
-                String store = db.contains(".") ? db.substring(0, db.indexOf('.')) : db;
-                String size = Files.readAllLines(options).stream().map(String::trim)
-                        .filter(line -> line.startsWith("write_buffer_size=")).findFirst().orElse("none");
-                sizes.computeIfAbsent(store, k -> new ArrayList<>()).add(size);
+        Map<Path, Path> newest = new HashMap<>();
+        for (String instance : List.of("a", "b")) {
+            try (Stream<Path> files = Files.walk(dir.resolve("state-" + instance))) {
+                files.filter(f -> f.getFileName().toString().matches("OPTIONS-\\d+"))
+                        .forEach(f -> newest.merge(f.getParent(), f, (x, y) -> optionsNumber(x) > optionsNumber(y) ? x : y));
             }
         }
+        Map<String, List<String>> sizes = new HashMap<>();
+        for (Path options : newest.values()) {
+            String db = options.getParent().getFileName().toString();
+            String store = db.contains(".") ? db.substring(0, db.indexOf('.')) : db; // a segment: <store>.<id>
+            String size = Files.readAllLines(options).stream().map(String::trim)
+                    .filter(line -> line.startsWith("write_buffer_size=")).findFirst().orElse("none");
+            sizes.computeIfAbsent(store, k -> new ArrayList<>()).add(size);
+        }
         return sizes;
+    }
+
+    private static long optionsNumber(Path options) {
+        return Long.parseLong(options.getFileName().toString().substring("OPTIONS-".length()));
     }
 
     private static Config changelogConfig(Admin admin, String store) throws Exception {
