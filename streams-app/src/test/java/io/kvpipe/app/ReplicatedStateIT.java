@@ -294,7 +294,8 @@ class ReplicatedStateIT {
         for (String instance : List.of("a", "b")) {
             try (Stream<Path> files = Files.walk(dir.resolve("state-" + instance))) {
                 files.filter(f -> f.getFileName().toString().matches("OPTIONS-\\d+"))
-                        .forEach(f -> newest.merge(f.getParent(), f, (x, y) -> optionsNumber(x) > optionsNumber(y) ? x : y));
+                        .forEach(f -> newest.merge(f.getParent(), f,
+                                (x, y) -> optionsNumber(x) > optionsNumber(y) ? x : y));
             }
         }
         Map<String, List<String>> sizes = new HashMap<>();

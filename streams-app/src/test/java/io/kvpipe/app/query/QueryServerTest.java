@@ -62,8 +62,13 @@ class QueryServerTest {
         membership = MembershipView.detached(MembershipSettings.defaults("kv-heartbeats"), () -> now);
         membership.observe(Heartbeat.newBuilder().setInstanceId("me").setQueryEndpoint("localhost:1")
                 .setSequence(1).setTimestampMs(0).build(), now);
-        server = QueryServer.start(QueryServerSettings.builder("me", streams, membership, REGISTRY, new HeldTransactions())
+        server = QueryServer.start(settings()
                 .listen("localhost", freePort()).build());
+    }
+
+    /** The server's settings, with a topology that holds no transaction in memory. */
+    private static QueryServerSettings.Builder settings() {
+        return QueryServerSettings.builder("me", streams, membership, REGISTRY, new HeldTransactions());
     }
 
     @AfterAll
@@ -183,7 +188,7 @@ class QueryServerTest {
     void aPortInUseIsRefusedInOneLine() throws Exception {
         try (ServerSocket taken = new ServerSocket(0)) {
             int port = taken.getLocalPort();
-            assertThatThrownBy(() -> QueryServer.start(QueryServerSettings.builder("me", streams, membership, REGISTRY, new HeldTransactions())
+            assertThatThrownBy(() -> QueryServer.start(settings()
                             .listen("localhost", port).build()))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("port " + port)
@@ -194,7 +199,7 @@ class QueryServerTest {
 
     @Test
     void settingsRefuseAnEphemeralPort() {
-        assertThatThrownBy(() -> QueryServerSettings.builder("me", streams, membership, REGISTRY, new HeldTransactions()).listen("localhost", 0).build())
+        assertThatThrownBy(() -> settings().listen("localhost", 0).build())
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("application.server");
         assertThat(List.of(server.endpoint())).containsExactly(server.url().substring("http://".length()));
