@@ -381,11 +381,8 @@ final class Coordinator {
                        long nowMs, long timestamp) {
         decide(state, TransactionShares.indexesByPartition(state.getRequest().getOps(), partitionCount), false,
                 votedNo, nowMs, timestamp);
-        // A request begun without a search (RequestHandler) may have been aborted already, unbegun, on
-        // votes that came first: then that first outcome stands. (Such a transaction cannot commit:
-        // its early voters got the abort and never vote again.)
-        output.answerUnlessRemembered(state.getRequest(),
-                Outcomes.aborted(state.getRequest(), reason, failedOp, detail, nowMs), nowMs, timestamp);
+        output.answer(state.getRequest(), Outcomes.aborted(state.getRequest(), reason, failedOp, detail, nowMs),
+                timestamp);
         forget(state);
     }
 

@@ -107,8 +107,12 @@ final class RequestHandler {
             prepareCopy(request, source.partition(), nowMs);
             return;
         }
+        // A fresh id was made for this one record (see the schema), so it has no earlier outcome to
+        // find: the search, a RocksDB seek in each segment of the dedup store, was a seventh of the
+        // stream thread under single-key writes. A cross-partition transaction is searched all the
+        // same: its votes may have come first and aborted it at their deadline (Coordinator).
         boolean crosses = transaction && validator.crossesPartitions(request);
-        byte[] first = mayHaveAnOutcome(request, crosses, nowMs) ? dedup.find(request.getRequestId(), nowMs) : null;
+        byte[] first = request.getFreshId() && !crosses ? null : dedup.find(request.getRequestId(), nowMs);
         if (first != null) {
             output.replyRemembered(request, first, record.timestamp());
             return;
@@ -123,31 +127,6 @@ final class RequestHandler {
             return;
         }
         output.answer(request, apply(record, request, source, nowMs), record.timestamp());
-    }
-
-    /**
-     * Whether {@code request} may have an outcome already, and so must be looked for in the dedup
-     * store (a RocksDB seek in each of its time segments: a seventh of the stream thread under
-     * single-key writes, 7 % under 2-key transactions).
-     *
-     * <p>A fresh id was made for this one record (see the schema), so such a request has none,
-     * unless it is a transaction over several partitions whose votes came first and aborted it,
-     * unbegun, at their deadline (Coordinator): a whole timeout after a participant prepared its
-     * copy. So it is looked for only once half its timeout has passed since its client sent it (or
-     * if it claims to be sent later than now). Should the client's clock run ahead of a participant's
-     * by more than that, the transaction begun here can only time out (its early voters got the abort
-     * and never vote again), holding this partition's keys until then, and its abort sends the first
-     * outcome again ({@link TaskOutput#answerUnlessRemembered}).
-     */
-    private boolean mayHaveAnOutcome(Request request, boolean crosses, long nowMs) {
-        if (!request.getFreshId()) {
-            return true;
-        }
-        if (!crosses) {
-            return false;
-        }
-        long sinceSentMs = nowMs - request.getTimestampMs();
-        return sinceSentMs < 0 || sinceSentMs >= timeoutMs(request) / 2;
     }
 
     /**

@@ -87,21 +87,6 @@ final class TaskOutput {
     }
 
     /**
-     * As {@link #answer(Request, Outcome, long)}, unless an outcome of {@code request} is remembered
-     * already at {@code nowMs}: then that first one is sent again and nothing new is remembered. For
-     * the abort of a transaction begun without looking for an earlier outcome (see
-     * {@code RequestHandler}): a retry must keep getting the first.
-     */
-    void answerUnlessRemembered(Request request, Outcome outcome, long nowMs, long timestamp) {
-        byte[] first = dedup.find(request.getRequestId(), nowMs);
-        if (first != null) {
-            replyRemembered(request, first, timestamp);
-        } else {
-            answer(request, outcome, timestamp);
-        }
-    }
-
-    /**
      * The final outcome of request {@code requestId}, which this task has not read (only votes for
      * it came): remembered, and sent alone to {@code replyTo} when the votes carried one (they do
      * not say whether the client reads batches).

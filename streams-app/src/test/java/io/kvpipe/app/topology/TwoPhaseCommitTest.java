@@ -16,7 +16,6 @@ import io.kvpipe.avro.Prepare;
 import io.kvpipe.avro.ProtocolBatch;
 import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.RejectReason;
-import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.Vote;
 import java.nio.file.Path;
@@ -434,56 +433,6 @@ class TwoPhaseCommitTest {
             assertThat(pipeline.held.find(0, "c8")).isEmpty();
             pipeline.send(request("w", put(here, "free")));
             assertThat(pipeline.outcome().getStatus()).as("no lock taken").isEqualTo(OutcomeStatus.COMMITTED);
-        }
-
-        @Test
-        void aFreshRequestReadWithinHalfItsTimeoutIsNotLookedForAndCommits() {
-            // Sent just now by its client: it cannot have been aborted unbegun yet, so no dedup search.
-            Request sent = Requests.fresh(copied("c12", put(here, "a"), put(onThree, "b")));
-            sent.setTimestampMs(pipeline.now().toEpochMilli() - 100);
-            pipeline.send(sent);
-            pipeline.sendProtocol(yes("c12", 3, new KeyVersion(onThree, 1L, 3, -1L)));
-
-            assertThat(pipeline.outcome().getStatus()).isEqualTo(OutcomeStatus.COMMITTED);
-            assertThat(pipeline.kv().get(here).getValue()).isEqualTo("a");
-        }
-
-        @Test
-        void aRequestAbortedUnbegunThatClaimsToBeInTimeOnlyTimesOutAndKeepsItsFirstOutcome() {
-            // Its copy's vote came, and aborted it unbegun at the vote's deadline; then the request
-            // comes, stamped as if sent 100 ms ago (its client's clock far ahead of the participant's).
-            ProtocolMessage early = yes("c13", 3, new KeyVersion(onThree, 1L, 3, -1L));
-            ((Vote) early.getBody()).setDeadlineMs(pipeline.now().plusSeconds(5).toEpochMilli());
-            ((Vote) early.getBody()).setReplyTo(new ReplyTo("client-1", 6));
-            pipeline.sendProtocol(early);
-            pipeline.advance(Duration.ofSeconds(6));
-            Outcome first = pipeline.outcome();
-            assertThat(first.getReason()).isEqualTo(RejectReason.TIMEOUT);
-            assertThat(pipeline.protocolSent()).singleElement()
-                    .satisfies(m -> assertThat(((Decision) m.getBody()).getCommit()).isFalse());
-
-            Request late = Requests.fresh(copied("c13", put(here, "a"), put(onThree, "b")));
-            late.setTimestampMs(pipeline.now().toEpochMilli() - 100);
-            pipeline.send(late);
-
-            assertThat(pipeline.results.isEmpty()).as("not looked for: begun, waiting for votes").isTrue();
-            assertThat(pipeline.held.find(0, "c13")).isPresent();
-            pipeline.send(request("w", put(here, "x")));
-            assertThat(pipeline.outcome().getReason()).as("its own key held meanwhile: the cost of such clocks")
-                    .isEqualTo(RejectReason.LOCK_CONFLICT);
-            pipeline.advance(TIMEOUT.plusMillis(200));
-
-            assertThat(pipeline.outcome()).as("the first outcome again, not a second").isEqualTo(first);
-            assertThat(pipeline.protocolSent()).singleElement().satisfies(m -> {
-                assertThat(m.getTargetPartition()).isEqualTo(3);
-                assertThat(((Decision) m.getBody()).getCommit()).isFalse();
-            });
-            assertThat(pipeline.kv().get(here)).as("never applied").isNull();
-            assertThat(pipeline.locks().approximateNumEntries()).isZero();
-            assertThat(pipeline.txns().approximateNumEntries()).isZero();
-
-            pipeline.send(request("c13", put(here, "a"), put(onThree, "b"))); // a retry, searched
-            assertThat(pipeline.outcome()).as("a retry gets the first").isEqualTo(first);
         }
 
         @Test
