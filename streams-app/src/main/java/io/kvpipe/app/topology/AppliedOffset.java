@@ -24,9 +24,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * every changelog. With this entry instead, nine pairs of fresh apps on the embedded default (three
  * rounds, alternating) ran single-key writes 11 % faster on average (faster in 8 of the 9 pairs)
  * and 2-key transactions 8 % faster, the app JVM mostly using less CPU per bench. The entry costs
- * one small record per
- * processing step that wrote, a batch of requests at a time, and it is ordered with the writes: it
- * follows them in the same changelog partition, so a replica that has it has them.
+ * one small record per processing step that wrote, a batch of requests at a time, and it is ordered
+ * with the writes: it follows them in the same changelog partition, so a replica that has it has them.
  */
 public final class AppliedOffset {
 

@@ -7,36 +7,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.VersionedValue;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The kv store's {@link AppliedOffset} entry, which read-your-writes reads wait on: it names the
  * offset of the last requests record whose step wrote to the store, and follows that step's writes
  * in the changelog (so a replica that has it has them).
  */
-class AppliedOffsetTest {
+class AppliedOffsetTest extends PipelineTest {
 
-    @TempDir
-    Path stateDir;
-
-    private Pipeline pipeline;
     private final String key = Keys.here("user:");
     private final String other = Keys.on(Keys.HERE, "other:", 1).get(0);
-
-    @BeforeEach
-    void start() {
-        pipeline = new Pipeline(stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        pipeline.close();
-    }
 
     private long applied() {
         return AppliedOffset.of(pipeline.kv().get(AppliedOffset.KEY));

@@ -19,16 +19,12 @@ import io.kvpipe.schemas.Limits;
 import io.kvpipe.schemas.serde.AvroSerializer;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -37,22 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * request could be read far enough to know whom to tell, and never stops the processing of the
  * records after it.
  */
-class BadInputTest {
-
-    @TempDir
-    Path stateDir;
-
-    private Pipeline pipeline;
-
-    @BeforeEach
-    void start() {
-        pipeline = new Pipeline(stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        pipeline.close();
-    }
+class BadInputTest extends PipelineTest {
 
     /** One kind of bad record: how to make its bytes, and what must come of it. */
     record BadRecord(String name, Function<Pipeline, byte[][]> keyAndValue, DeadLetterReason reason,

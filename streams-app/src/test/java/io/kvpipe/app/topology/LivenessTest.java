@@ -4,30 +4,11 @@ import static io.kvpipe.app.topology.Requests.put;
 import static io.kvpipe.app.topology.Requests.request;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The processing path proves it is alive: on every record, and every 100 ms of wall-clock time. */
-class LivenessTest {
-
-    @TempDir
-    Path stateDir;
-
-    private Pipeline pipeline;
-
-    @BeforeEach
-    void start() {
-        pipeline = new Pipeline(stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        pipeline.close();
-    }
+class LivenessTest extends PipelineTest {
 
     @Test
     void everyRecordTicksEvenBadOnes() {

@@ -16,36 +16,18 @@ import io.kvpipe.avro.ReplyTo;
 import io.kvpipe.avro.Request;
 import io.kvpipe.schemas.Limits;
 import io.kvpipe.schemas.ResultsValue;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Outcomes of requests that ask for batched outcomes leave as one {@code OutcomeBatch} per client
  * and step, keyed by the client id; everything else about them (dedup, content, partition) is as
  * for an outcome alone. Requests that do not ask (clients before batches) get theirs alone.
  */
-class OutcomeBatchesTest {
+class OutcomeBatchesTest extends PipelineTest {
 
-    @TempDir
-    Path stateDir;
-
-    private Pipeline pipeline;
     private final List<String> keys = Keys.on(Keys.HERE, "k:", 3);
     private final List<String> onThree = Keys.on(3, "k:", 2);
-
-    @BeforeEach
-    void start() {
-        pipeline = new Pipeline(stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        pipeline.close();
-    }
 
     @Test
     void theOutcomesOfOneClientsRequestsInOneStepAreOneRecordKeyedByTheClient() {

@@ -14,7 +14,6 @@ import io.kvpipe.schemas.serde.AvroDeserializer;
 import io.kvpipe.schemas.serde.SubjectNames;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -22,10 +21,7 @@ import org.apache.avro.Schema;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.test.TestRecord;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Where outputs go and what their bytes are.
@@ -37,22 +33,7 @@ import org.junit.jupiter.api.io.TempDir;
  * partitioner itself is unit-tested. That Kafka Streams sends a record to the partition its
  * partitioner chose is Kafka's code and not tested here.
  */
-class ReplyRoutingTest {
-
-    @TempDir
-    Path stateDir;
-
-    private Pipeline pipeline;
-
-    @BeforeEach
-    void start() {
-        pipeline = new Pipeline(stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        pipeline.close();
-    }
+class ReplyRoutingTest extends PipelineTest {
 
     @Test
     void theRouterSendsAReplyToItsPartitionWhenTheTopicHasIt() {

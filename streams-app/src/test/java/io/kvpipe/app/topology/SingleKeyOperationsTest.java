@@ -15,31 +15,13 @@ import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.VersionedValue;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** What each single-key operation promises, seen from the outputs and the kv store. */
-class SingleKeyOperationsTest {
+class SingleKeyOperationsTest extends PipelineTest {
 
-    @TempDir
-    Path stateDir;
-
-    private Pipeline pipeline;
     private final String key = Keys.here("user:");
-
-    @BeforeEach
-    void start() {
-        pipeline = new Pipeline(stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        pipeline.close();
-    }
 
     @Test
     void putThenPutCountsVersionsFromOneAndPublishesEachChangeAndOutcomeAtTheReplyPartition() {

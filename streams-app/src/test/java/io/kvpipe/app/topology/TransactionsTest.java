@@ -14,31 +14,13 @@ import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Outcome;
 import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.RejectReason;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Multi-op requests whose keys are all this partition's: one atomic step (cross-partition ones: TwoPhaseCommitTest). */
-class TransactionsTest {
+class TransactionsTest extends PipelineTest {
 
-    @TempDir
-    Path stateDir;
-
-    private Pipeline pipeline;
     private final List<String> keys = Keys.on(Keys.HERE, "acct:", 3);
-
-    @BeforeEach
-    void start() {
-        pipeline = new Pipeline(stateDir);
-    }
-
-    @AfterEach
-    void stop() {
-        pipeline.close();
-    }
 
     @Test
     void aSinglePartitionTransactionCommitsEveryOpInOneStep() {
