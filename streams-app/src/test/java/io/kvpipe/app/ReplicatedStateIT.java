@@ -254,7 +254,8 @@ class ReplicatedStateIT {
             Map<String, Duration> retentions = Map.of(
                     StoreNames.DEDUP, TopologySettings.DEFAULT_DEDUP_RETENTION.plus(margin),
                     StoreNames.DECISIONS, TopologySettings.MAX_TRANSACTION_TIMEOUT
-                            .plus(TopologySettings.DECISION_MEMORY_MARGIN).plus(margin));
+                            .plus(TopologySettings.DECISION_MEMORY_MARGIN).plus(margin),
+                    StoreNames.UNBEGUN, TopologySettings.DEFAULT_DEDUP_RETENTION.plus(margin));
             for (Map.Entry<String, Duration> store : retentions.entrySet()) {
                 Config config = changelogConfig(admin, store.getKey());
                 assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).as(store.getKey())

@@ -65,7 +65,7 @@ class RestartIT {
         instance.awaitRunning(Duration.ofSeconds(60));
 
         // Writes to every partition: single keys, and transactions across partitions (which use the
-        // locks, txns, dedup-window and txn-decisions stores besides kv).
+        // locks, txns, dedup-window, txn-decisions and txn-unbegun-aborts stores besides kv).
         try (KvClient client = KvClient.create(KvClientConfig.builder()
                 .bootstrapServers(environment.bootstrapServers())
                 .schemaRegistryUrl(environment.schemaRegistryUrl())
@@ -104,7 +104,7 @@ class RestartIT {
         // The persistent stores come back from their local state; the in-memory ones (locks, txns:
         // what is in flight) are rebuilt from their changelogs on every start, by design.
         Map<String, Long> restored = instance.restoredRecords();
-        for (String store : List.of(StoreNames.KV, StoreNames.DEDUP, StoreNames.DECISIONS)) {
+        for (String store : List.of(StoreNames.KV, StoreNames.DEDUP, StoreNames.DECISIONS, StoreNames.UNBEGUN)) {
             assertThat(restored.getOrDefault(store, 0L)).as("records of %s restored after a clean restart (%s)",
                     store, restored).isZero();
         }

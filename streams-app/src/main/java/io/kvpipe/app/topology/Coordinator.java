@@ -83,6 +83,7 @@ final class Coordinator {
     private final InFlightStore<TransactionState> txns;
     private final HeldTransactions held;
     private final Participant self;
+    private final UnbegunAborts unbegun;
     private final TaskOutput output;
     /**
      * The undecided transactions by deadline: an in-memory index of {@link StoreNames#TXNS}, rebuilt
@@ -106,13 +107,15 @@ final class Coordinator {
      * partition held before is gone, and so dropped from {@code held}.
      */
     Coordinator(int partition, int partitionCount, Duration maxTransactionTimeout,
-                InFlightStore<TransactionState> txns, HeldTransactions held, Participant self, TaskOutput output) {
+                InFlightStore<TransactionState> txns, HeldTransactions held, Participant self, UnbegunAborts unbegun,
+                TaskOutput output) {
         this.partition = partition;
         this.partitionCount = partitionCount;
         this.unbegunTimeoutMs = maxTransactionTimeout.toMillis();
         this.txns = txns;
         this.held = held;
         this.self = self;
+        this.unbegun = unbegun;
         this.output = output;
         held.releasePartition(partition);
         for (TransactionState state : txns.values()) {
@@ -327,6 +330,7 @@ final class Coordinator {
                 + Math.max(0, waitedMs) + " ms after the first vote came (the request did not reach it, or was begun"
                 + " but forgotten in a failover before any vote was counted)", nowMs);
         output.answer(id, replyTo, aborted, nowMs);
+        unbegun.remember(id, nowMs);
         forget(state);
     }
 

@@ -2,6 +2,8 @@ package io.kvpipe.app.topology;
 
 import java.time.Duration;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.kstream.Windowed;
+import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -69,8 +71,12 @@ final class DedupLog {
      * was remembered again.
      */
     byte[] find(String requestId, long nowMs) {
-        long from = Math.max(0L, nowMs - retentionMs);
-        try (WindowStoreIterator<byte[]> oldestFirst = outcomes.fetch(requestId, from, Long.MAX_VALUE)) {
+        return newestSince(requestId, nowMs - retentionMs);
+    }
+
+    /** The newest value of {@code key} remembered at {@code fromMs} or later, or null (see {@link #find}). */
+    byte[] newestSince(String key, long fromMs) {
+        try (WindowStoreIterator<byte[]> oldestFirst = since(key, fromMs)) {
             byte[] newest = null;
             while (oldestFirst.hasNext()) {
                 newest = oldestFirst.next().value;
@@ -81,19 +87,76 @@ final class DedupLog {
 
     /**
      * The key of the entry {@link #keepASegment} writes: no request has an empty id (requests
-     * without one are rejected), so it is never looked up.
+     * without one are rejected), so no request looks it up. ({@link UnbegunAborts} keeps a marker
+     * of its own under it, in its own store.)
      */
     static final String SEGMENT_KEEPER = "";
 
     /**
-     * Writes an empty entry under {@link #SEGMENT_KEEPER} at {@code nowMs}, so the store has a live
+     * The value of the entries {@link #keepASegment} writes. Versions before {@link UnbegunAborts}
+     * wrote an empty one, so an empty entry within the retention says such a version started the
+     * task since ({@link #keptByAnEarlierVersion}).
+     */
+    private static final byte[] KEEPER = {1};
+
+    /**
+     * Writes an entry under {@link #SEGMENT_KEEPER} at {@code nowMs}, so the store has a live
      * time segment. Why: under Kafka Streams 4.3.1 a window store records its changelog offset
      * in its segments (KIP-1035), so a store with none (a partition that remembered nothing since
      * the task started) closes without an offset, and at the next start exactly-once takes the
      * whole task for corrupted and rebuilds it from its changelogs, even after a clean stop.
      */
     void keepASegment(long nowMs) {
-        outcomes.put(SEGMENT_KEEPER, new byte[0], Math.max(0L, nowMs));
+        long at = Math.max(0L, nowMs);
+        byte[] there = outcomes.fetch(SEGMENT_KEEPER, at);
+        if (there != null && there.length == 0) {
+            at++; // never replace an earlier version's keeper, written in the same millisecond
+        }
+        outcomes.put(SEGMENT_KEEPER, KEEPER, at);
+    }
+
+    /**
+     * Whether a version that kept no {@link UnbegunAborts} started the task within the retention
+     * of {@code nowMs}: an empty {@link #SEGMENT_KEEPER} entry is there (every version since the
+     * keeper was added writes one at each start).
+     */
+    boolean keptByAnEarlierVersion(long nowMs) {
+        try (WindowStoreIterator<byte[]> keepers = since(SEGMENT_KEEPER, nowMs - retentionMs)) {
+            while (keepers.hasNext()) {
+                if (keepers.next().value.length == 0) {
+                    return true;
+                }
+            }
+            return false;
+        }
+    }
+
+    /**
+     * The entries of {@code key} from {@code fromMs} on, oldest first. The upper bound is not
+     * {@code Long.MAX_VALUE}: RocksDB's window store scans the byte range from the key and the
+     * lower time to the key and the upper one, filtering by key, and for the empty key with a
+     * time whose first byte is not 0 that range holds nearly every id of the store.
+     */
+    WindowStoreIterator<byte[]> since(String key, long fromMs) {
+        return outcomes.fetch(key, Math.max(0L, fromMs), LATEST_MS);
+    }
+
+    /** Later than any wall-clock time (the year 1,000,000 or so), and a first key byte of 0. */
+    private static final long LATEST_MS = 1L << 55;
+
+    /**
+     * Whether the store holds no outcome at all (its {@link #SEGMENT_KEEPER} entries aside), however
+     * old: true only for a store that never remembered one, or whose every entry is dropped.
+     */
+    boolean holdsNothing() {
+        try (KeyValueIterator<Windowed<String>, byte[]> all = outcomes.all()) {
+            while (all.hasNext()) {
+                if (!all.next().key.key().equals(SEGMENT_KEEPER)) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     /** Remembers the encoded outcome of {@code requestId}, from {@code timestampMs} on. */

@@ -6,8 +6,8 @@ import org.apache.kafka.common.config.TopicConfig;
 
 /**
  * Topic configs of the changelogs of the persistent stores: {@link StoreNames#KV} (compacted) and
- * the window stores {@link StoreNames#DEDUP} and {@link StoreNames#DECISIONS} ({@code compact,delete}
- * with a time retention, which Kafka Streams sets).
+ * the window stores {@link StoreNames#DEDUP}, {@link StoreNames#DECISIONS} and
+ * {@link StoreNames#UNBEGUN} ({@code compact,delete} with a time retention, which Kafka Streams sets).
  *
  * <p>Why: the broker compacts and deletes only closed segments, and Kafka's default segment is
  * 1 GiB (or 7 days). A {@code kv} changelog holds one record per write, so with the default it kept

@@ -33,6 +33,7 @@ final class RequestHandler {
     private final TaskOutput output;
     private final Participant participant;
     private final Coordinator coordinator;
+    private final UnbegunAborts unbegun;
     private final AppliedOffset applied;
 
     RequestHandler(TopologySettings settings, TaskState state) {
@@ -45,6 +46,7 @@ final class RequestHandler {
         this.output = state.output();
         this.participant = state.participant();
         this.coordinator = state.coordinator();
+        this.unbegun = state.unbegun();
     }
 
     /** One record of the requests topic, read from {@code source}, at wall-clock time {@code nowMs}. */
@@ -109,10 +111,12 @@ final class RequestHandler {
         }
         // A fresh id was made for this one record (see the schema), so it has no earlier outcome to
         // find: the search, a RocksDB seek in each segment of the dedup store, was a seventh of the
-        // stream thread under single-key writes. A cross-partition transaction is searched all the
-        // same: its votes may have come first and aborted it at their deadline (Coordinator).
+        // stream thread under single-key writes. A fresh cross-partition transaction is searched only
+        // where its votes may have come first and aborted it at their deadline (UnbegunAborts).
         boolean crosses = transaction && validator.crossesPartitions(request);
-        byte[] first = request.getFreshId() && !crosses ? null : dedup.find(request.getRequestId(), nowMs);
+        boolean search = !request.getFreshId()
+                || crosses && unbegun.mayHaveAborted(request.getRequestId(), nowMs);
+        byte[] first = search ? dedup.find(request.getRequestId(), nowMs) : null;
         if (first != null) {
             output.replyRemembered(request, first, record.timestamp());
             return;

@@ -55,7 +55,8 @@ import org.apache.kafka.streams.state.Stores;
  *       sent to the reply partition of the retry, and nothing else happens; a repeat of a
  *       transaction still in flight waits for its outcome. A request marked {@code freshId} (its
  *       client made the id for it and wrote it once) is not searched for, unless it is a
- *       cross-partition transaction, whose votes may have come first and aborted it.</li>
+ *       cross-partition transaction whose votes may have come first and aborted it
+ *       ({@link UnbegunAborts}).</li>
  *   <li><b>Cross-partition transaction</b>: this task coordinates it by two-phase commit over the
  *       protocol topic ({@link Coordinator}); its outcome comes when it is decided.</li>
  *   <li><b>Decide and apply</b> all operations at once (one-phase: all keys are this partition's;
@@ -161,6 +162,7 @@ public final class RequestTopology {
                 Serdes.String(), AvroSerde.forValues(TransactionState.class, registry))
                 .withLoggingEnabled(InFlightChangelog.CONFIG), PROCESSOR);
         topology.addStateStore(DedupLog.storeBuilder(StoreNames.DECISIONS, settings.decisionMemory()), PROCESSOR);
+        topology.addStateStore(DedupLog.storeBuilder(StoreNames.UNBEGUN, settings.dedupRetention()), PROCESSOR);
 
         ConsistentHashPartitioner byKey = new ConsistentHashPartitioner();
         topology.addSink(CHANGES_SINK, topics.changes(), new StringSerializer(),

@@ -36,5 +36,14 @@ public final class StoreNames {
      */
     public static final String DECISIONS = "txn-decisions";
 
+    /**
+     * Cross-partition transactions this partition coordinates that it aborted on their votes alone
+     * (the request did not reach it by the deadline, or was forgotten in a failover), by
+     * transaction id: {@code WindowStore<String, byte[]>} kept for the dedup retention, so that a
+     * fresh request is looked for in {@link #DEDUP} only when it is one of them (see
+     * {@code UnbegunAborts}).
+     */
+    public static final String UNBEGUN = "txn-unbegun-aborts";
+
     private StoreNames() {}
 }

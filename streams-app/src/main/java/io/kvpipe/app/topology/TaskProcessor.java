@@ -57,10 +57,12 @@ final class TaskProcessor implements Processor<byte[], byte[], String, Object> {
             liveness.tick();
             if (!segmentsKept) {
                 // Once per start, in a step (not in init): see DedupLog#keepASegment.
-                state.dedup().keepASegment(now);
                 state.decisions().keepASegment(now);
                 segmentsKept = true;
             }
+            // At the first punctuation and every interval after it: the unbegun aborts' marker and
+            // the dedup store's segment keeper, before any deadline can abort on votes alone.
+            state.unbegun().keepMarker(now);
             output.discard();
             state.coordinator().expire(now);
             applied.endStep(-1L, now);

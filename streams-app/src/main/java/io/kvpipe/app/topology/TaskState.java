@@ -12,7 +12,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * opens them when it starts.
  */
 record TaskState(KeyValueStore<String, VersionedValue> kv, AppliedOffset applied, DedupLog dedup,
-                 RememberedDecisions decisions, TaskOutput output, Participant participant, Coordinator coordinator) {
+                 RememberedDecisions decisions, UnbegunAborts unbegun, TaskOutput output, Participant participant,
+                 Coordinator coordinator) {
 
     static TaskState open(ProcessorContext<String, Object> context, TopologySettings settings) {
         int partition = context.taskId().partition();
@@ -23,12 +24,14 @@ record TaskState(KeyValueStore<String, VersionedValue> kv, AppliedOffset applied
         DedupLog dedup = new DedupLog(context.getStateStore(StoreNames.DEDUP), settings.dedupRetention());
         RememberedDecisions decisions = new RememberedDecisions(context.getStateStore(StoreNames.DECISIONS),
                 settings.decisionMemory());
+        UnbegunAborts unbegun = new UnbegunAborts(context.getStateStore(StoreNames.UNBEGUN), dedup,
+                settings.dedupRetention(), context.currentSystemTimeMs());
         TaskOutput output = new TaskOutput(context,
                 BatchValueWriter.forOutcomes(settings.registry(), settings.topics().results(), true), dedup,
                 settings.instanceId());
         Participant participant = new Participant(partition, kv, applied, locks, decisions, output);
         Coordinator coordinator = new Coordinator(partition, settings.requestPartitions(),
-                settings.maxTransactionTimeout(), txns, settings.heldTransactions(), participant, output);
-        return new TaskState(kv, applied, dedup, decisions, output, participant, coordinator);
+                settings.maxTransactionTimeout(), txns, settings.heldTransactions(), participant, unbegun, output);
+        return new TaskState(kv, applied, dedup, decisions, unbegun, output, participant, coordinator);
     }
 }

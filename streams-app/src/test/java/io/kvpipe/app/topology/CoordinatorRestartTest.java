@@ -82,6 +82,7 @@ class CoordinatorRestartTest {
                 AvroSerde.forValues(TransactionState.class, registry)));
         open(DedupLog.storeBuilder(settings.dedupRetention()));
         open(DedupLog.storeBuilder(StoreNames.DECISIONS, settings.decisionMemory()));
+        open(DedupLog.storeBuilder(StoreNames.UNBEGUN, settings.dedupRetention()));
     }
 
     private void open(StoreBuilder<? extends StateStore> builder) {
@@ -162,6 +163,32 @@ class CoordinatorRestartTest {
 
         sendRequest(after, transfer);
         assertThat(lastOutcome()).as("a retry gets the abort").isEqualTo(aborted);
+    }
+
+    @Test
+    void anAbortOfVotesWhoseRequestWasNotReadOutlivesARestartAndTheFreshRequestGetsIt() {
+        TaskProcessor before = started();
+        long deadline = NOW + 5_000;
+        sendProtocol(before, new ProtocolMessage("t3", 0, 0, NOW, new Vote(3, true, null, null, null,
+                List.of(new KeyVersion(onThree, 4L, 3, -1L)), deadline, new ReplyTo("client-1", 6))));
+        punctuateAt(deadline + 1);
+        Outcome aborted = lastOutcome();
+        assertThat(aborted.getRequestId()).isEqualTo("t3");
+        assertThat(aborted.getReason()).isEqualTo(RejectReason.TIMEOUT);
+
+        TaskProcessor after = started();
+        Request late = Requests.fresh(request("t3", add(here, -30, 0L), add(onThree, 30)));
+        late.setSentToParticipants(true);
+        int repliesBefore = forwarded(RequestTopology.RESULTS_SINK).size();
+        sendRequest(after, late);
+
+        assertThat(forwarded(RequestTopology.RESULTS_SINK)).hasSize(repliesBefore + 1);
+        assertThat(lastOutcome()).as("the remembered abort, found though the request is fresh").isEqualTo(aborted);
+        assertThat(forwarded(RequestTopology.PROTOCOL_SINK)).as("no decision sent again")
+                .filteredOn(m -> "t3".equals(((ProtocolMessage) m).getTransactionId())).hasSize(1);
+        assertThat(settings.heldTransactions().find(0, "t3")).as("nothing begun").isEmpty();
+        sendRequest(after, request("w", put(here, "free")));
+        assertThat(lastOutcome().getStatus()).as("no lock taken").isEqualTo(OutcomeStatus.COMMITTED);
     }
 
     private void punctuateAt(long timeMs) {

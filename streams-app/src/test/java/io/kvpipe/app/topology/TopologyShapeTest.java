@@ -39,7 +39,7 @@ class TopologyShapeTest {
             assertThat(subtopology.nodes()).filteredOn(TopologyDescription.Processor.class::isInstance)
                     .singleElement().satisfies(node -> assertThat(((TopologyDescription.Processor) node).stores())
                             .containsExactlyInAnyOrder(StoreNames.KV, StoreNames.DEDUP, StoreNames.LOCKS,
-                                    StoreNames.TXNS, StoreNames.DECISIONS));
+                                    StoreNames.TXNS, StoreNames.DECISIONS, StoreNames.UNBEGUN));
         });
         assertThat(description.globalStores()).isEmpty();
     }
@@ -59,6 +59,7 @@ class TopologyShapeTest {
             }
             assertThat(pipeline.driver.getWindowStore(StoreNames.DEDUP).persistent()).isTrue();
             assertThat(pipeline.driver.getWindowStore(StoreNames.DECISIONS).persistent()).isTrue();
+            assertThat(pipeline.driver.getWindowStore(StoreNames.UNBEGUN).persistent()).isTrue();
             assertThat(pipeline.driver.producedTopicNames()).contains(
                     "kvpipe-topology-test-kv-changelog",
                     "kvpipe-topology-test-dedup-window-changelog",
