@@ -269,7 +269,8 @@ class ReplicatedStateIT {
     }
 
     @Test
-    void theKvStoresRunWithSmallerMemtablesAndTheOtherStoresWithKafkaStreamsDefaults() throws Exception {
+    void theKvStoresRunWithSmallerMemtablesAndFiltersOnEveryLevelAndTheOtherStoresWithKafkaStreamsDefaults()
+            throws Exception {
         // What RocksDB itself recorded for each store it opened (its OPTIONS file), on both instances,
         // replicas included: the setter is applied to the running stores, not only configured.
         String kv = "write_buffer_size=" + PipelineRocksDBConfig.KV_WRITE_BUFFER_BYTES;
@@ -277,20 +278,25 @@ class ReplicatedStateIT {
         await().atMost(Duration.ofSeconds(30))
                 .ignoreExceptionsMatching(e -> e instanceof IOException || e instanceof UncheckedIOException)
                 .untilAsserted(() -> {
-                    Map<String, List<String>> sizes = writeBufferSizes();
+                    Map<String, List<String>> sizes = rocksDbOption("write_buffer_size");
                     assertThat(sizes.get(StoreNames.KV)).as("kv stores, primaries and replicas")
                             .hasSizeGreaterThanOrEqualTo(2 * PARTITIONS).allMatch(kv::equals);
                     assertThat(sizes.get(StoreNames.DEDUP)).as("dedup-window segments").isNotEmpty()
                             .allMatch(streamsDefault::equals);
+                    Map<String, List<String>> filters = rocksDbOption("optimize_filters_for_hits");
+                    assertThat(filters.get(StoreNames.KV)).hasSizeGreaterThanOrEqualTo(2 * PARTITIONS)
+                            .allMatch("optimize_filters_for_hits=false"::equals);
+                    assertThat(filters.get(StoreNames.DEDUP)).allMatch("optimize_filters_for_hits=true"::equals);
                 });
     }
 
     /**
-     * The write buffer size in the newest OPTIONS file of every RocksDB store of both instances, by
-     * store name. RocksDB writes {@code OPTIONS-NNNNNN.dbtmp}, renames it, and deletes older ones as
-     * stores open, so a file may vanish between the listing and the read: the caller retries.
+     * The line setting {@code option} in the newest OPTIONS file of every RocksDB store of both
+     * instances, by store name. RocksDB writes {@code OPTIONS-NNNNNN.dbtmp}, renames it, and deletes
+     * older ones as stores open, so a file may vanish between the listing and the read: the caller
+     * retries.
      */
-    private Map<String, List<String>> writeBufferSizes() throws IOException {
+    private Map<String, List<String>> rocksDbOption(String option) throws IOException {
         Map<Path, Path> newest = new HashMap<>();
         for (String instance : List.of("a", "b")) {
             try (Stream<Path> files = Files.walk(dir.resolve("state-" + instance))) {
@@ -303,9 +309,9 @@ class ReplicatedStateIT {
         for (Path options : newest.values()) {
             String db = options.getParent().getFileName().toString();
             String store = db.contains(".") ? db.substring(0, db.indexOf('.')) : db; // a segment: <store>.<id>
-            String size = Files.readAllLines(options).stream().map(String::trim)
-                    .filter(line -> line.startsWith("write_buffer_size=")).findFirst().orElse("none");
-            sizes.computeIfAbsent(store, k -> new ArrayList<>()).add(size);
+            String line = Files.readAllLines(options).stream().map(String::trim)
+                    .filter(l -> l.startsWith(option + "=")).findFirst().orElse("none");
+            sizes.computeIfAbsent(store, k -> new ArrayList<>()).add(line);
         }
         return sizes;
     }
