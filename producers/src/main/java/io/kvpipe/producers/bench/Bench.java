@@ -75,12 +75,12 @@ public final class Bench {
         }
 
         private String singleJson() {
-            return String.format(Locale.ROOT, "{\"requests\":%d,\"keys\":%d,\"clients\":%d,\"record_bytes\":%d,"
+            return String.format(Locale.ROOT, "{\"requests\":%d,\"keys\":%d,\"clients\":%d,\"in_flight\":%d,\"record_bytes\":%d,"
                             + "\"committed\":%d,\"rejected\":%d,\"failed\":%d,\"throughput_ops_s\":%.1f,"
                             + "\"p50_ms\":%.3f,\"p99_ms\":%.3f,\"p999_ms\":%.3f,\"max_ms\":%.3f,"
                             + "\"raw_producer_records_s\":%.1f,\"peer_streams_records_s\":%.1f,"
                             + "\"ratio_vs_raw\":%.4f,\"ratio_vs_peer\":%.4f,\"requests_per_record\":%.1f,\"batched_outcomes\":%b,%s}",
-                    settings.requests(), settings.keys(), settings.clients(), recordBytes, pipeline.committed(),
+                    settings.requests(), settings.keys(), settings.clients(), settings.inFlight(), recordBytes, pipeline.committed(),
                     pipeline.rejected(), pipeline.failed(), pipeline.throughput(), pipeline.percentileMs(50),
                     pipeline.percentileMs(99), pipeline.percentileMs(99.9), pipeline.latencyMicros().getMaxValue() / 1000.0,
                     rawRecordsPerSecond, peerRecordsPerSecond, pipeline.throughput() / rawRecordsPerSecond,
@@ -98,12 +98,12 @@ public final class Bench {
 
         private String singleTable() {
             return String.format(Locale.ROOT, """
-                    %d requests over %d keys from %d clients, %d-byte requests, %s
+                    %d requests over %d keys from %d clients (%d outstanding each), %d-byte requests, %s
                       pipeline (end to end)   %10.0f ops/s   p50 %.1f ms   p99 %.1f ms   p99.9 %.1f ms   (%d committed, %d rejected, %d failed; %.1f requests per record)
                         of which (p50)        %d ms to the step that decided the outcome, %d ms from it back (its commit included)
                       raw producer            %10.0f records/s   pipeline = %.3f of it
                       peer Streams EOS app    %10.0f records/s   pipeline = %.3f of it""",
-                    settings.requests(), settings.keys(), settings.clients(), recordBytes,
+                    settings.requests(), settings.keys(), settings.clients(), settings.inFlight(), recordBytes,
                     batchedOutcomes ? "outcomes in batches" : "one outcome record each", pipeline.throughput(),
                     pipeline.percentileMs(50), pipeline.percentileMs(99), pipeline.percentileMs(99.9),
                     pipeline.committed(), pipeline.rejected(), pipeline.failed(), pipeline.requestsPerRecord(),
@@ -168,7 +168,7 @@ public final class Bench {
         LoadRun.Result result = LoadRun.run(clients, new LoadRun.Settings(txn.transactions(), txn.keySpace(),
                 single.clients(), txn.inFlight(), single.valueBytes()), warmUp, workload, done -> { });
         stopIfFailed(size + "-key transaction", result);
-        return new TransactionRun(size, txn.crossShare(), result);
+        return new TransactionRun(size, txn.crossShare(), txn.inFlight(), result);
     }
 
     /** Goes no further after a run in which a request failed: see {@link LoadRun}. */

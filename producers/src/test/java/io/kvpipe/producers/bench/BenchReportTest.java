@@ -46,9 +46,9 @@ class BenchReportTest {
 
     @Test
     void eachTransactionModeHasItsFiguresAndItsRatioToSingleKeyWrites() throws Exception {
-        TransactionRun txn2 = new TransactionRun(2, 1.0, result(990, 0, 10, 1.0, Map.of(),
+        TransactionRun txn2 = new TransactionRun(2, 1.0, 30, result(990, 0, 10, 1.0, Map.of(),
                 Map.of(RejectReason.LOCK_CONFLICT, 9L, RejectReason.TIMEOUT, 1L)));
-        TransactionRun txn4 = new TransactionRun(4, 0.5, result(0, 1000, 0, 2.0,
+        TransactionRun txn4 = new TransactionRun(4, 0.5, 10, result(0, 1000, 0, 2.0,
                 Map.of(RejectReason.INVALID_REQUEST, 1000L), Map.of()));
         Bench.Report report = new Bench.Report(SETTINGS, 150, false, result(1000, 0, 0, 0.5, Map.of(), Map.of()), 4000, 3000,
                 List.of(txn2, txn4));
@@ -61,6 +61,11 @@ class BenchReportTest {
         assertThat(two.get("committed").asLong()).isEqualTo(990);
         assertThat(two.get("aborted").asLong()).isEqualTo(10);
         assertThat(two.get("transactions").asLong()).isEqualTo(1000);
+        assertThat(json.get("in_flight").asInt()).isEqualTo(10); // the single-key writes' concurrency
+        assertThat(two.get("in_flight").asInt()).isEqualTo(30); // and each mode's own
+        assertThat(json.get("txn4").get("in_flight").asInt()).isEqualTo(10);
+        assertThat(report.toTable()).contains("from 2 clients (10 outstanding each)")
+                .contains("0 failed; 30 outstanding per client)");
         assertThat(two.get("aborts_by_reason").get("LOCK_CONFLICT").asLong()).isEqualTo(9);
         assertThat(two.get("aborts_by_reason").get("TIMEOUT").asLong()).isEqualTo(1);
         assertThat(two.get("p50_ms").asDouble()).isEqualTo(2.0);
