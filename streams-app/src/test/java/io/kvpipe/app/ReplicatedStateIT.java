@@ -269,7 +269,7 @@ class ReplicatedStateIT {
     }
 
     @Test
-    void theKvStoresRunWithSmallerMemtablesAndFiltersOnEveryLevelAndTheOtherStoresWithKafkaStreamsDefaults()
+    void theKvStoresRunWithSmallerMemtablesFiltersOnEveryLevelAndHashIndexesAndTheOtherStoresWithKafkaStreamsDefaults()
             throws Exception {
         // What RocksDB itself recorded for each store it opened (its OPTIONS file), on both instances,
         // replicas included: the setter is applied to the running stores, not only configured.
@@ -287,6 +287,11 @@ class ReplicatedStateIT {
                     assertThat(filters.get(StoreNames.KV)).hasSizeGreaterThanOrEqualTo(2 * PARTITIONS)
                             .allMatch("optimize_filters_for_hits=false"::equals);
                     assertThat(filters.get(StoreNames.DEDUP)).allMatch("optimize_filters_for_hits=true"::equals);
+                    // (The block cache is not in the file: PipelineRocksDBConfigTest checks it.)
+                    Map<String, List<String>> index = rocksDbOption("data_block_index_type");
+                    assertThat(index.get(StoreNames.KV)).hasSizeGreaterThanOrEqualTo(2 * PARTITIONS)
+                            .allMatch("data_block_index_type=kDataBlockBinaryAndHash"::equals);
+                    assertThat(index.get(StoreNames.DEDUP)).allMatch("data_block_index_type=kDataBlockBinarySearch"::equals);
                 });
     }
 

@@ -4,7 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kvpipe.app.topology.StoreNames;
 import java.util.Map;
+import org.apache.kafka.streams.state.internals.BlockBasedTableConfigWithAccessibleCache;
 import org.junit.jupiter.api.Test;
+import org.rocksdb.Cache;
+import org.rocksdb.DataBlockIndexType;
+import org.rocksdb.HyperClockCache;
+import org.rocksdb.LRUCache;
 import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 
@@ -33,6 +38,35 @@ class PipelineRocksDBConfigTest {
             dedup.setOptimizeFiltersForHits(true); // as Kafka Streams sets it before the setter runs
             setter.setConfig(StoreNames.DEDUP, dedup, Map.of());
             assertThat(dedup.optimizeFiltersForHits()).isTrue();
+        }
+    }
+
+    @Test
+    void theKvStoreGetsAHashIndexInItsDataBlocksAndAHyperClockCacheThatItsSetterCloses() {
+        try (Options kv = new Options(); Options dedup = new Options(); LRUCache streamsCache = new LRUCache(1024)) {
+            // As Kafka Streams prepares the options before the setter runs: its table config (the class
+            // it reads the cache back from for its metrics), with its LRU cache.
+            kv.setTableFormatConfig(new BlockBasedTableConfigWithAccessibleCache().setBlockCache(streamsCache));
+            dedup.setTableFormatConfig(new BlockBasedTableConfigWithAccessibleCache().setBlockCache(streamsCache));
+            PipelineRocksDBConfig kvSetter = new PipelineRocksDBConfig();
+            PipelineRocksDBConfig dedupSetter = new PipelineRocksDBConfig();
+
+            kvSetter.setConfig(StoreNames.KV, kv, Map.of());
+            dedupSetter.setConfig(StoreNames.DEDUP, dedup, Map.of());
+
+            var kvTable = (BlockBasedTableConfigWithAccessibleCache) kv.tableFormatConfig();
+            assertThat(kvTable.dataBlockIndexType()).isEqualTo(DataBlockIndexType.kDataBlockBinaryAndHash);
+            Cache kvCache = kvTable.blockCache();
+            assertThat(kvCache).isInstanceOf(HyperClockCache.class);
+            assertThat(kvCache.isOwningHandle()).isTrue();
+            var dedupTable = (BlockBasedTableConfigWithAccessibleCache) dedup.tableFormatConfig();
+            assertThat(dedupTable.dataBlockIndexType()).isEqualTo(DataBlockIndexType.kDataBlockBinarySearch);
+            assertThat(dedupTable.blockCache()).isSameAs(streamsCache);
+
+            kvSetter.close(StoreNames.KV, kv);
+            dedupSetter.close(StoreNames.DEDUP, dedup);
+            assertThat(kvCache.isOwningHandle()).as("the kv store's cache is closed with its setter").isFalse();
+            assertThat(streamsCache.isOwningHandle()).as("Kafka Streams' cache is Kafka Streams' to close").isTrue();
         }
     }
 }
