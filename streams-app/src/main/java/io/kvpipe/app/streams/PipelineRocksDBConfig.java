@@ -66,17 +66,16 @@ public class PipelineRocksDBConfig implements RocksDBConfigSetter {
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
-        apply(storeName, options);
         // Kafka Streams' table config (it always sets one), changed in place: it reads the cache back
-        // from it for its metrics.
+        // from it for its metrics. apply hands it to the options.
         if (StoreNames.KV.equals(storeName) && options.tableFormatConfig() instanceof BlockBasedTableConfig table) {
             closeBlockCache(); // one per open, should a caller reuse an instance
             // An estimated entry charge of 0 lets the cache size its table itself (RocksDB's AutoHyperClockCache).
             Cache cache = new HyperClockCache(KV_BLOCK_CACHE_BYTES, 0, -1, false);
             blockCache = CLEANER.register(this, cache::close);
             table.setBlockCache(cache);
-            options.setTableFormatConfig(table);
         }
+        apply(storeName, options);
     }
 
     /**
