@@ -68,13 +68,7 @@ public final class AppliedOffset {
 
     /** The entry for requests up to {@code offset}, written at {@code nowMs}. */
     public static VersionedValue entry(long offset, long nowMs) {
-        return VersionedValue.newBuilder()
-                .setValue(null)
-                .setVersion(offset)
-                .setRequestId("")
-                .setTransactionId(null)
-                .setUpdatedAtMs(nowMs)
-                .build();
+        return new VersionedValue(null, offset, "", null, nowMs);
     }
 
     /** The offset an entry read from the store names; -1 for none (the store applied no request yet). */

@@ -4,7 +4,6 @@ import io.kvpipe.avro.Decision;
 import io.kvpipe.avro.KeyVersion;
 import io.kvpipe.avro.Operation;
 import io.kvpipe.avro.Outcome;
-import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.Prepare;
 import io.kvpipe.avro.ProtocolMessage;
 import io.kvpipe.avro.RejectReason;
@@ -356,14 +355,7 @@ final class Coordinator {
         for (Operation op : state.getRequest().getOps()) {
             versions.add(byKey.get(op.getKey()));
         }
-        Outcome outcome = Outcome.newBuilder()
-                .setRequestId(id)
-                .setStatus(OutcomeStatus.COMMITTED)
-                .setTransactionId(id)
-                .setVersions(versions)
-                .setTimestampMs(nowMs)
-                .build();
-        output.answer(state.getRequest(), outcome, timestamp);
+        output.answer(state.getRequest(), Outcomes.committed(id, id, versions, nowMs), timestamp);
         forget(state);
     }
 

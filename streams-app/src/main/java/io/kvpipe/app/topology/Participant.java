@@ -196,7 +196,9 @@ final class Participant {
             }
             VersionedValue staged = lock.getStaged();
             if (commit && staged != null) {
-                VersionedValue committed = VersionedValue.newBuilder(staged).setUpdatedAtMs(nowMs).build();
+                // The constructor, not a builder, which validates and deep-copies every field.
+                VersionedValue committed = new VersionedValue(staged.getValue(), staged.getVersion(),
+                        staged.getRequestId(), staged.getTransactionId(), nowMs);
                 applied.put(key, committed);
                 output.change(key, committed, timestamp);
             }

@@ -3,7 +3,6 @@ package io.kvpipe.app.topology;
 import io.kvpipe.avro.DeadLetterReason;
 import io.kvpipe.avro.Operation;
 import io.kvpipe.avro.Outcome;
-import io.kvpipe.avro.OutcomeStatus;
 import io.kvpipe.avro.RejectReason;
 import io.kvpipe.avro.Request;
 import io.kvpipe.avro.VersionedValue;
@@ -174,12 +173,7 @@ final class RequestHandler {
         for (OnePhaseCommit.Write write : commit.writes()) {
             output.change(write.key(), write.state(), record.timestamp());
         }
-        return Outcome.newBuilder()
-                .setRequestId(request.getRequestId())
-                .setStatus(OutcomeStatus.COMMITTED)
-                .setTransactionId(ops.size() > 1 ? request.getRequestId() : null)
-                .setVersions(commit.versions())
-                .setTimestampMs(nowMs)
-                .build();
+        return Outcomes.committed(request.getRequestId(), ops.size() > 1 ? request.getRequestId() : null,
+                commit.versions(), nowMs);
     }
 }

@@ -155,10 +155,10 @@ public final class RequestTopology {
         // Locks and undecided transactions are small (what is in flight) and touched several times
         // per transaction: in memory, changelogged like the rest, instead of RocksDB, whose memtable
         // search was a third of the stream thread's time under a transaction load.
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.LOCKS),
+        topology.addStateStore(Stores.keyValueStoreBuilder(InFlightBytesStore.supplier(StoreNames.LOCKS),
                 Serdes.String(), AvroSerde.forValues(Lock.class, registry))
                 .withLoggingEnabled(InFlightChangelog.CONFIG), PROCESSOR);
-        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.TXNS),
+        topology.addStateStore(Stores.keyValueStoreBuilder(InFlightBytesStore.supplier(StoreNames.TXNS),
                 Serdes.String(), AvroSerde.forValues(TransactionState.class, registry))
                 .withLoggingEnabled(InFlightChangelog.CONFIG), PROCESSOR);
         topology.addStateStore(DedupLog.storeBuilder(StoreNames.DECISIONS, settings.decisionMemory()), PROCESSOR);

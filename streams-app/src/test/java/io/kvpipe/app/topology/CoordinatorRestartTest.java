@@ -76,9 +76,9 @@ class CoordinatorRestartTest {
         context.setCurrentSystemTimeMs(NOW);
         open(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.KV), Serdes.String(),
                 AvroSerde.forValues(VersionedValue.class, registry)));
-        open(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.LOCKS), Serdes.String(),
+        open(Stores.keyValueStoreBuilder(InFlightBytesStore.supplier(StoreNames.LOCKS), Serdes.String(),
                 AvroSerde.forValues(Lock.class, registry)));
-        open(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.TXNS), Serdes.String(),
+        open(Stores.keyValueStoreBuilder(InFlightBytesStore.supplier(StoreNames.TXNS), Serdes.String(),
                 AvroSerde.forValues(TransactionState.class, registry)));
         open(DedupLog.storeBuilder(settings.dedupRetention()));
         open(DedupLog.storeBuilder(StoreNames.DECISIONS, settings.decisionMemory()));

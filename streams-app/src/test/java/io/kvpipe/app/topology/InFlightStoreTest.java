@@ -16,7 +16,7 @@ class InFlightStoreTest {
 
     @BeforeEach
     void openStore() {
-        store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore("in-flight"), Serdes.String(), Serdes.String())
+        store = Stores.keyValueStoreBuilder(InFlightBytesStore.supplier("in-flight"), Serdes.String(), Serdes.String())
                 .withLoggingDisabled()
                 .build();
         MockProcessorContext<Object, Object> context = new MockProcessorContext<>();
