@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.query.KeyQuery;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.BeforeEach;
@@ -77,5 +81,20 @@ class InFlightStoreTest {
 
         assertThat(new InFlightStore<>(store).values()).containsExactly("stored now");
         assertThat(inFlight.values()).containsExactly("stored now");
+    }
+
+    @Test
+    void aKeyQueryThroughKafkaStreamsLayersFindsAnEntry() {
+        // How GET /txn/{id} reads an undecided transaction: IQv2 through the metered store, which
+        // serializes the key and deserializes the value around InFlightBytesStore's answer.
+        store.put("txn-1", "state");
+
+        QueryResult<String> found = store.query(KeyQuery.withKey("txn-1"), PositionBound.unbounded(), new QueryConfig(false));
+        QueryResult<String> missing = store.query(KeyQuery.withKey("txn-2"), PositionBound.unbounded(), new QueryConfig(false));
+
+        assertThat(found.isSuccess()).isTrue();
+        assertThat(found.getResult()).isEqualTo("state");
+        assertThat(missing.isSuccess()).isTrue();
+        assertThat(missing.getResult()).isNull();
     }
 }
