@@ -34,14 +34,17 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * hash map put costs less, and no position is kept: queries get the empty position (see
  * {@link #query}).
  *
- * <p>Thread-safe for reads (interactive queries run on the query server's threads); written by the
- * stream thread only.
+ * <p>Thread-safe for reads (interactive queries run on the query server's threads); written by one
+ * thread at a time (the stream thread, or Kafka Streams' state updater while it restores the store).
  */
 final class InFlightBytesStore implements KeyValueStore<Bytes, byte[]> {
 
     private final String name;
     private final Map<Bytes, byte[]> entries = new ConcurrentHashMap<>();
+    /** What {@link #getPosition} answers on every changelogged put: never changed, so one instance. */
+    private final Position none = Position.emptyPosition();
     private volatile boolean open;
+    private volatile Integer partition;
 
     InFlightBytesStore(String name) {
         this.name = name;
@@ -74,6 +77,7 @@ final class InFlightBytesStore implements KeyValueStore<Bytes, byte[]> {
 
     @Override
     public void init(StateStoreContext context, StateStore root) {
+        partition = context.taskId().partition();
         context.register(root, (key, value) -> put(Bytes.wrap(key), value));
         open = true;
     }
@@ -158,12 +162,16 @@ final class InFlightBytesStore implements KeyValueStore<Bytes, byte[]> {
 
     /**
      * Answers a {@link KeyQuery} (what the query server asks of {@link StoreNames#TXNS}); any other
-     * query is of an unknown type here. The result carries the empty position: this store keeps none.
+     * query is of an unknown type here. The result carries the empty position: this store keeps none,
+     * so a query bounded by a position is answered not up to its bound, never served unchecked.
      */
     @Override
     @SuppressWarnings("unchecked")
     public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
         QueryResult<R> result;
+        if (!positionBound.isUnbounded()) {
+            return QueryResult.notUpToBound(Position.emptyPosition(), positionBound, partition);
+        }
         if (query instanceof KeyQuery<?, ?> keyQuery && keyQuery.getKey() instanceof Bytes key) {
             result = (QueryResult<R>) QueryResult.forResult(get(key));
         } else {
@@ -176,7 +184,7 @@ final class InFlightBytesStore implements KeyValueStore<Bytes, byte[]> {
     /** Always the empty position: see the class comment. */
     @Override
     public Position getPosition() {
-        return Position.emptyPosition();
+        return none;
     }
 
     private static KeyValueIterator<Bytes, byte[]> iterator(NavigableMap<Bytes, byte[]> sorted) {

@@ -18,6 +18,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.StateRestoreCallback;
 import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.query.FailureReason;
 import org.apache.kafka.streams.query.KeyQuery;
 import org.apache.kafka.streams.query.Position;
@@ -72,6 +73,19 @@ class InFlightBytesStoreTest {
     }
 
     @Test
+    void aRevivedTaskReinitialisesTheSameStoreAndRestoresOnlyWhatTheChangelogHolds() {
+        // Under exactly-once a corrupted task is closed dirty and its stores initialised again (the
+        // same instances) before the changelog is replayed: nothing of before may survive the close.
+        store.put(key("aborted-write"), value("x"));
+        store.close();
+        store.init(contextCapturing(restore), store);
+        restore.get().restore(bytes("committed"), value("lock"));
+
+        assertTrue(store.isOpen());
+        assertEquals(List.of("committed"), keys(store.all()));
+    }
+
+    @Test
     void iteratesAllAndRangesInKeyOrder() {
         for (String k : List.of("d", "b", "a", "c")) {
             store.put(key(k), value(k));
@@ -102,6 +116,12 @@ class InFlightBytesStoreTest {
         assertTrue(missing.isSuccess());
         assertNull(missing.getResult());
 
+        // It keeps no position, so it cannot tell whether it is up to a bound: it never says it is.
+        QueryResult<byte[]> bounded = store.query(KeyQuery.withKey(key("tx-1")),
+                PositionBound.at(Position.emptyPosition().withComponent("kv-txn-protocol", 3, 5L)), new QueryConfig(false));
+        assertTrue(bounded.isFailure());
+        assertSame(FailureReason.NOT_UP_TO_BOUND, bounded.getFailureReason());
+
         QueryResult<KeyValueIterator<Bytes, byte[]>> range = store.query(RangeQuery.withNoBounds(),
                 PositionBound.unbounded(), new QueryConfig(false));
         assertTrue(range.isFailure());
@@ -114,6 +134,9 @@ class InFlightBytesStoreTest {
                     if (method.getName().equals("register")) {
                         callback.set((StateRestoreCallback) args[1]);
                         return null;
+                    }
+                    if (method.getName().equals("taskId")) {
+                        return new TaskId(0, 3);
                     }
                     throw new UnsupportedOperationException(method.getName());
                 });
