@@ -59,11 +59,12 @@ public final class AppInstance implements AutoCloseable {
     public record Settings(String applicationId, String instanceId, String httpHost, int httpPort,
             String advertisedHost, Path stateDir, int standbyReplicas, int streamThreads) {
 
-        /** The defaults of the main job: application {@code <prefix>app}, HTTP on 7070, one stream thread. */
+        /** The defaults of the main job: application {@code <prefix>app}, HTTP on 7070, {@link StreamsProperties#DEFAULT_STREAM_THREADS} stream threads. */
         public static Settings defaults(String topicPrefix, Path dataDir, int httpPort) {
             String id = "localhost:" + httpPort;
             return new Settings(topicPrefix + "app", id, "localhost", httpPort, "localhost",
-                    dataDir.resolve("streams").resolve("instance-" + httpPort), StreamsProperties.DEFAULT_STANDBY_REPLICAS, 1);
+                    dataDir.resolve("streams").resolve("instance-" + httpPort), StreamsProperties.DEFAULT_STANDBY_REPLICAS,
+                    StreamsProperties.DEFAULT_STREAM_THREADS);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.kvpipe.app;
 
+import io.kvpipe.app.streams.StreamsProperties;
 import io.kvpipe.producers.config.ClientProperties;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--standby-replicas", defaultValue = "1", description = "Standby replicas per partition where more than one instance runs (default: ${DEFAULT-VALUE}).")
     int standbyReplicas;
 
-    @Option(names = "--stream-threads", defaultValue = "1", description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--stream-threads", defaultValue = "" + StreamsProperties.DEFAULT_STREAM_THREADS, description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")
     int streamThreads;
 
     @Option(names = "--demo-writes", defaultValue = "100000", description = "Writes of the demo workload after start-up; 0 for none (default: ${DEFAULT-VALUE}).")

@@ -18,6 +18,17 @@ public final class StreamsProperties {
     /** Standby replicas per task when more than one instance runs (warm replicas for failover and reads). */
     public static final int DEFAULT_STANDBY_REPLICAS = 1;
 
+    /**
+     * Stream threads of an instance unless configured: two. A thread runs its tasks in turns with
+     * the broker: it processes what its last commit made readable, then waits while the broker takes
+     * its records and writes the transaction's markers, then waits for them to come back. Under
+     * two-phase commit most of a thread's input is released by its own commits, so one thread waits
+     * a third of its time; a second overlaps those waits with work. Measured on 2 cores (README,
+     * Figures): 2-key transactions 17 to 19 % faster once warm, single-key writes 3 % slower once
+     * warm and about 11 % slower in the first minute, while the JIT compilers need the cores too.
+     */
+    public static final int DEFAULT_STREAM_THREADS = 2;
+
     /** Commit (and so make outputs visible) every 100 ms: latency against throughput under exactly-once. */
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 100;
 
