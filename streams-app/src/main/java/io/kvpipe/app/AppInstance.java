@@ -59,7 +59,10 @@ public final class AppInstance implements AutoCloseable {
     public record Settings(String applicationId, String instanceId, String httpHost, int httpPort,
             String advertisedHost, Path stateDir, int standbyReplicas, int streamThreads) {
 
-        /** The defaults of the main job: application {@code <prefix>app}, HTTP on 7070, {@link StreamsProperties#DEFAULT_STREAM_THREADS} stream threads. */
+        /**
+         * The defaults of the main job: application {@code <prefix>app}, HTTP on 7070,
+         * {@link StreamsProperties#DEFAULT_STREAM_THREADS} stream threads.
+         */
         public static Settings defaults(String topicPrefix, Path dataDir, int httpPort) {
             String id = "localhost:" + httpPort;
             return new Settings(topicPrefix + "app", id, "localhost", httpPort, "localhost",
