@@ -79,7 +79,7 @@ public final class Launcher implements Callable<Integer> {
     @Option(names = "--application-id", description = "Kafka Streams application id shared by all instances (default: <topic-prefix>app).")
     String applicationId;
 
-    @Option(names = "--standby-replicas", defaultValue = "1", description = "Standby replicas per partition where more than one instance runs (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--standby-replicas", defaultValue = "" + StreamsProperties.DEFAULT_STANDBY_REPLICAS, description = "Standby replicas per partition where more than one instance runs (default: ${DEFAULT-VALUE}).")
     int standbyReplicas;
 
     @Option(names = "--stream-threads", defaultValue = "" + StreamsProperties.DEFAULT_STREAM_THREADS, description = "Stream threads of this instance (default: ${DEFAULT-VALUE}).")

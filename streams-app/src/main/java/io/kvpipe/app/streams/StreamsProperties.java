@@ -23,7 +23,7 @@ public final class StreamsProperties {
      * the broker: it processes what its last commit made readable, then waits while the broker takes
      * its records and writes the transaction's markers, then waits for them to come back. Under
      * two-phase commit most of a thread's input is released by its own commits, so one thread waits
-     * a third of its time; a second overlaps those waits with work. Measured on 2 cores (README,
+     * over 40 % of its time (in polls and commits); a second overlaps those waits with work. Measured on 2 cores (README,
      * Figures): 2-key transactions 15 to 19 % faster once warm; single-key writes 3 % slower once
      * warm, 7 to 11 % slower in a fresh app's first minute, while the JIT compilers need the cores.
      */
